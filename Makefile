@@ -1,0 +1,44 @@
+# Timpora — the two commands of the README, plus helpers.
+# Django 6 needs Python >= 3.12 and the pgserver wheel exists for 3.12: find a python3.12 that runs.
+PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+EMBEDDED := $(PY) -m timpora.embedded --
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench install messages clean-var
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: install python3.12 or set PYTHON=/path/to/python3.12"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Serve the portal with a Celery worker and beat on http://127.0.0.1:8000 (Ctrl-C stops all).
+# Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis under var/ are used.
+run: install
+	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(VENV)/bin/honcho -f Procfile.dev start'
+
+# The whole suite (browser tests included) against DATABASE_URL / REDIS_URL, else embedded servers.
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(EMBEDDED) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# National-scale benchmarks (minutes, not part of `make test`).
+bench: install
+	$(EMBEDDED) sh -c 'for b in bench/bench_*.py; do $(PY) "$$b" || exit 1; done'
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean-var:
+	rm -rf var/

@@ -1,0 +1,212 @@
+"""Regions (the Kemendagri tree), member agencies of Timpora and their officers.
+
+Glossary: *Kanim* — Kantor Imigrasi, the immigration office that leads the team; *Kanwil* — the
+regional office of the ministry; *camat* — head of a *kecamatan* (district); *kelurahan* — urban
+village below a kecamatan; *NIP* — civil-servant number.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Kemendagri codes: 73 / 73.72 / 73.72.01 / 73.72.01.1004
+REGION_CODE_RE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+region_code_validator = RegexValidator(
+    REGION_CODE_RE, _("Use a Kemendagri code such as 73, 73.72, 73.72.01 or 73.72.01.1004.")
+)
+
+
+def region_code_field(**kwargs) -> models.ForeignKey:
+    """A foreign key to Region whose column holds the region code (the materialised path)."""
+    kwargs.setdefault("on_delete", models.PROTECT)
+    return models.ForeignKey("agencies.Region", db_column=kwargs.pop("db_column", None), **kwargs)
+
+
+def region_prefix_q(field: str, code: str) -> Q:
+    """Records whose region ``field`` lies in the subtree rooted at ``code``: an indexed prefix
+    match on the materialised path (the Kemendagri code is the primary key)."""
+    return Q(**{f"{field}": code}) | Q(**{f"{field}__startswith": f"{code}."})
+
+
+def pattern_index(field: str, name: str) -> models.Index:
+    """B-tree index usable by ``LIKE 'prefix%'`` whatever the database collation."""
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        KABUPATEN = "kabupaten", _("Regency (kabupaten)")
+        KOTA = "kota", _("City (kota)")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+
+    code = models.CharField(
+        _("Kemendagri code"), max_length=13, primary_key=True, validators=[region_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [pattern_index("code", "region_code_prefix_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=REGION_CODE_RE), name="region_code_format"
+            ),
+            # A child's code extends its parent's: the materialised path stays consistent.
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True)
+                | Q(
+                    code__startswith=models.functions.Concat(
+                        models.F("parent_id"), models.Value(".")
+                    )
+                ),
+                name="region_code_extends_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def is_within(self, code: str) -> bool:
+        return self.code == code or self.code.startswith(code + ".")
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        IMIGRASI = "imigrasi", _("Immigration office (Kanim)")
+        KANWIL = "kanwil", _("Regional immigration division (Kanwil)")
+        POLRES = "polres", _("Police (Polres)")
+        KODIM = "kodim", _("Military district (Kodim)")
+        KEJARI = "kejari", _("Prosecutor's office (Kejari)")
+        DISDUKCAPIL = "disdukcapil", _("Civil registry (Disdukcapil)")
+        DISNAKER = "disnaker", _("Manpower office (Disnaker)")
+        DPMPTSP = "dpmptsp", _("Investment office (DPMPTSP)")
+        KESBANGPOL = "kesbangpol", _("National unity and politics (Kesbangpol)")
+        KEMENAG = "kemenag", _("Religious affairs (Kemenag)")
+        PARIWISATA = "pariwisata", _("Tourism office")
+        BEA_CUKAI = "bea_cukai", _("Customs (Bea Cukai)")
+        KSOP = "ksop", _("Harbour master (KSOP)")
+        SEKDA = "sekda", _("Regional secretariat (Sekda)")
+        KECAMATAN = "kecamatan", _("District office (Kecamatan)")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    region = region_code_field(
+        verbose_name=_("seat region"),
+        related_name="seated_agencies",
+        help_text=_("Where the agency sits; for a kecamatan office, its kecamatan."),
+    )
+    jurisdiction = models.ManyToManyField(
+        Region,
+        verbose_name=_("jurisdiction"),
+        related_name="+",
+        blank=True,
+        help_text=_("Region subtrees the agency supervises. Empty means its seat region."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Officer(models.Model):
+    """The profile that ties a user account to one agency and a role in it."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Officer")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        AGENCY_ADMIN = "agency_admin", _("Agency admin")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="officer",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="officers"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    kecamatan = region_code_field(
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+        help_text=_("For camat and kecamatan staff: the only kecamatan they see."),
+    )
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[RegexValidator(r"^\d{18}$", _("An NIP has 18 digits."))],
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 ()-]{6,20}$", _("Enter a valid phone number."))],
+    )
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["agency", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"], condition=~Q(nip=""), name="officer_nip_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} — {self.agency}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.agency_id and self.agency.kind == Agency.Kind.KECAMATAN:
+            if not self.kecamatan_id:
+                raise ValidationError({"kecamatan": _("Kecamatan staff need their kecamatan.")})
+            if self.kecamatan_id != self.agency.region_id:
+                raise ValidationError(
+                    {"kecamatan": _("Must be the kecamatan of the officer's agency.")}
+                )
+        if self.kecamatan_id and self.kecamatan.level != Region.Level.KECAMATAN:
+            raise ValidationError({"kecamatan": _("Choose a region at kecamatan level.")})

@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from .models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
+
+
+class TravelDocumentInline(admin.TabularInline):
+    model = TravelDocument
+    extra = 0
+
+
+class StayPermitInline(admin.TabularInline):
+    model = StayPermit
+    extra = 0
+    fk_name = "foreigner"
+    autocomplete_fields = ["sponsor", "extends"]
+
+
+class ResidenceInline(admin.TabularInline):
+    model = Residence
+    extra = 0
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Foreigner)
+class ForeignerAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "nationality", "sex", "birth_date", "residence_region"]
+    list_filter = ["nationality", "sex"]
+    search_fields = ["search_name"]
+    list_select_related = ["residence_region"]
+    inlines = [TravelDocumentInline, StayPermitInline, ResidenceInline]
+    show_full_result_count = False
+
+
+@admin.register(TravelDocument)
+class TravelDocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "issuing_country", "kind", "expires_on", "foreigner"]
+    list_filter = ["kind"]
+    search_fields = ["=number"]
+    raw_id_fields = ["foreigner"]
+    show_full_result_count = False
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "nib", "region"]
+    list_filter = ["kind"]
+    search_fields = ["name", "=nib", "=nik"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(StayPermit)
+class StayPermitAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "visa_index",
+        "valid_from",
+        "valid_until",
+        "status",
+        "foreigner",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["=number"]
+    raw_id_fields = ["foreigner", "extends"]
+    autocomplete_fields = ["sponsor"]
+    show_full_result_count = False
+
+
+@admin.register(Residence)
+class ResidenceAdmin(admin.ModelAdmin):
+    list_display = ["foreigner", "address", "region", "from_date", "to_date"]
+    raw_id_fields = ["foreigner"]
+    autocomplete_fields = ["region"]
+    show_full_result_count = False
+
+
+@admin.register(Movement)
+class MovementAdmin(admin.ModelAdmin):
+    list_display = ["foreigner", "kind", "occurred_on", "port"]
+    list_filter = ["kind"]
+    raw_id_fields = ["foreigner", "travel_document", "recorded_by"]
+    show_full_result_count = False

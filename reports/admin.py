@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Flag, Sighting, SightingPhoto
+
+
+class SightingPhotoInline(admin.TabularInline):
+    model = SightingPhoto
+    extra = 0
+
+
+@admin.register(Sighting)
+class SightingAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "observed_at",
+        "region",
+        "activity",
+        "review_status",
+        "reporting_agency",
+    ]
+    list_filter = ["activity", "review_status"]
+    search_fields = ["=reference", "place"]
+    raw_id_fields = ["foreigner", "reporter", "reviewed_by"]
+    autocomplete_fields = ["region", "reporting_agency"]
+    readonly_fields = ["reference"]
+    inlines = [SightingPhotoInline]
+    show_full_result_count = False
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["rule", "severity", "state", "subject_type", "subject_id", "opened_at"]
+    list_filter = ["rule", "severity", "state"]
+    raw_id_fields = ["foreigner", "permit", "document", "sighting", "closed_by"]
+    show_full_result_count = False

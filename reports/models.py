@@ -1,0 +1,292 @@
+"""What is reported and raised about foreign nationals: sightings from the field and the flags
+that the rules open on permits, documents and sightings."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, pattern_index, region_code_field
+from foreigners.countries import COUNTRY_CHOICES, validate_country
+from foreigners.models import (
+    Foreigner,
+    StayPermit,
+    TravelDocument,
+    coordinates_both_or_neither,
+    latitude_field,
+    longitude_field,
+)
+
+
+class Sighting(models.Model):
+    """A report that a foreign national was seen somewhere doing something."""
+
+    class Activity(models.TextChoices):
+        WORK = "work", _("Work")
+        TOURISM = "tourism", _("Tourism")
+        BUSINESS = "business", _("Business")
+        RELIGIOUS = "religious", _("Religious")
+        POLITICAL = "political", _("Political")
+        EDUCATION = "education", _("Education")
+        SOCIAL = "social", _("Social")
+        OTHER = "other", _("Other")
+
+    class ReviewStatus(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        VERIFIED = "verified", _("Verified")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.PROTECT,
+        related_name="sightings_reported",
+    )
+    reporting_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("reporting agency"),
+        on_delete=models.PROTECT,
+        related_name="sightings",
+    )
+    observed_at = models.DateTimeField(_("observed at"))
+    region = region_code_field(
+        verbose_name=_("kelurahan / kecamatan"),
+        related_name="+",
+    )
+    place = models.CharField(_("place / address"), max_length=300)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    activity = models.CharField(_("activity"), max_length=12, choices=Activity.choices)
+    description = models.TextField(_("description"), max_length=4000)
+    foreigner = models.ForeignKey(
+        Foreigner,
+        verbose_name=_("identified foreign national"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sightings",
+    )
+    apparent_nationality = models.CharField(
+        _("apparent nationality"),
+        max_length=3,
+        blank=True,
+        choices=COUNTRY_CHOICES,
+        validators=[validate_country],
+    )
+    apparent_sex = models.CharField(
+        _("apparent sex"), max_length=1, blank=True, choices=Foreigner.Sex.choices
+    )
+    person_count = models.PositiveSmallIntegerField(
+        _("number of persons"), default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    unidentified_description = models.TextField(
+        _("description of the unidentified person(s)"), blank=True, max_length=2000
+    )
+    review_status = models.CharField(
+        _("review status"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+        db_index=True,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sighting report")
+        verbose_name_plural = _("sighting reports")
+        ordering = ["-observed_at", "-id"]
+        constraints = [
+            coordinates_both_or_neither("sighting"),
+            models.CheckConstraint(
+                condition=Q(person_count__gte=1), name="sighting_person_count_positive"
+            ),
+            # An unidentified sighting must describe whom was seen.
+            models.CheckConstraint(
+                condition=Q(foreigner__isnull=False)
+                | ~Q(unidentified_description="")
+                | ~Q(apparent_nationality=""),
+                name="sighting_identified_or_described",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status="pending") | Q(reviewed_at__isnull=False),
+                name="sighting_reviewed_has_time",
+            ),
+        ]
+        indexes = [
+            pattern_index("region", "sighting_region_prefix_idx"),
+            models.Index(fields=["foreigner", "-observed_at"], name="sighting_foreigner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_sighting_reference()
+        super().save(*args, **kwargs)
+
+
+def new_sighting_reference() -> str:
+    """``LAP-YYMMDD-XXXXXX``: short enough to read over the phone, random so it does not reveal
+    how many reports an office receives."""
+    return f"LAP-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def sighting_photo_path(instance: "SightingPhoto", filename: str) -> str:
+    return f"sightings/{instance.sighting.reference}/{filename}"
+
+
+class SightingPhoto(models.Model):
+    sighting = models.ForeignKey(
+        Sighting, verbose_name=_("sighting"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to=sighting_photo_path)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sighting photo")
+        verbose_name_plural = _("sighting photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Flag(models.Model):
+    """A finding raised by a rule about one subject (a permit, document, sighting or person).
+
+    At most one *open* flag exists per (rule, subject): a partial unique index holds it, so rules
+    can upsert without duplicates even when two workers run at once.
+    """
+
+    class Severity(models.IntegerChoices):
+        INFO = 10, _("Information")
+        LOW = 20, _("Low")
+        MEDIUM = 30, _("Medium")
+        HIGH = 40, _("High")
+        CRITICAL = 50, _("Critical")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESOLVED = "resolved", _("Resolved by an officer")
+        CLOSED = "closed", _("Closed automatically")
+
+    class SubjectType(models.TextChoices):
+        FOREIGNER = "foreigner", _("Foreign national")
+        PERMIT = "permit", _("Stay permit")
+        DOCUMENT = "document", _("Travel document")
+        SIGHTING = "sighting", _("Sighting")
+
+    OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED)
+
+    rule = models.CharField(_("rule"), max_length=40, db_index=True)
+    rule_version = models.PositiveSmallIntegerField(_("rule version"), default=1)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField(_("subject id"))
+    # Direct links for scoping and display; the subject itself is (subject_type, subject_id).
+    foreigner = models.ForeignKey(
+        Foreigner,
+        verbose_name=_("foreign national"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    permit = models.ForeignKey(
+        StayPermit,
+        verbose_name=_("stay permit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    document = models.ForeignKey(
+        TravelDocument,
+        verbose_name=_("travel document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    sighting = models.ForeignKey(
+        Sighting,
+        verbose_name=_("sighting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    routed_to = models.JSONField(
+        _("routed agency kinds"),
+        default=list,
+        blank=True,
+        help_text=_('Agency kinds this flag is routed to, e.g. ["imigrasi", "polres"].'),
+    )
+    reason = models.TextField(_("reason (Indonesian)"))
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.TextField(_("close reason"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id"],
+                condition=Q(state__in=["open", "acknowledged"]),
+                name="flag_one_open_per_rule_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "acknowledged"], closed_at__isnull=True)
+                | Q(state__in=["resolved", "closed"], closed_at__isnull=False),
+                name="flag_closed_iff_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="flag_closed_after_opened",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "rule"], name="flag_state_rule_idx"),
+            models.Index(fields=["foreigner", "state"], name="flag_foreigner_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject_type}:{self.subject_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

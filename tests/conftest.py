@@ -1,0 +1,54 @@
+"""Shared fixtures: the Parepare region tree and officers named by role (healthchecks style)."""
+
+import pytest
+
+from agencies.models import Agency, Officer
+from agencies.services import regions_load
+
+from .factories import AgencyFactory, OfficerFactory, UserFactory
+
+
+@pytest.fixture
+def regions(db):
+    regions_load()
+
+
+def _officer(kind, role=Officer.Role.OFFICER, region="73.72", kecamatan=None, jurisdiction=None):
+    agency = AgencyFactory(kind=kind, region_id=region, jurisdiction=jurisdiction or [])
+    return OfficerFactory(agency=agency, role=role, kecamatan_id=kecamatan).user
+
+
+@pytest.fixture
+def kanim_officer(regions):
+    return _officer(Agency.Kind.IMIGRASI, jurisdiction=["73.72", "73.15"])
+
+
+@pytest.fixture
+def kanim_supervisor(regions):
+    return _officer(Agency.Kind.IMIGRASI, Officer.Role.SUPERVISOR, jurisdiction=["73.72", "73.15"])
+
+
+@pytest.fixture
+def polres_officer(regions):
+    return _officer(Agency.Kind.POLRES)
+
+
+@pytest.fixture
+def kemenag_officer(regions):
+    return _officer(Agency.Kind.KEMENAG)
+
+
+@pytest.fixture
+def camat_soreang(regions):
+    return _officer(Agency.Kind.KECAMATAN, region="73.72.03", kecamatan="73.72.03")
+
+
+@pytest.fixture
+def camat_ujung(regions):
+    return _officer(Agency.Kind.KECAMATAN, region="73.72.02", kecamatan="73.72.02")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed-in account with no officer profile: sees nothing."""
+    return UserFactory(username="outsider")

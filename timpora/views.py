@@ -1,0 +1,9 @@
+"""Project-level pages that belong to no single app."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "home.html")
