@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Agency, Officer, Region
+from .models import Agency, Notification, Officer, Region
 
 
 @admin.register(Region)
@@ -27,3 +27,10 @@ class OfficerAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
     autocomplete_fields = ["user", "agency", "kecamatan"]
     list_select_related = ["user", "agency", "kecamatan"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]

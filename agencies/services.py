@@ -69,3 +69,16 @@ def officer_create(
         defaults={"agency": agency, "role": role, "kecamatan": kecamatan, "nip": nip},
     )
     return officer
+
+
+def notification_send(*, recipients, kind: str, title: str, body: str = "", url: str = "") -> int:
+    """Create one in-portal notification per recipient (a user queryset or iterable) in one
+    INSERT. Returns how many were created."""
+    from .models import Notification
+
+    rows = [
+        Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
+        for user in recipients
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
