@@ -509,6 +509,12 @@ def foreigner_chunk(
         _chooser(profile.refugee_nationalities),
     )
     search_names: dict[tuple[str, str], str] = {}
+    # Employers are companies or institutions (schools, universities); families are persons.
+    ids = profile.sponsor_ids
+    sponsor_pools = {
+        "company": ids.get("company", []) + ids.get("institution", []),
+        "person": ids.get("person", []),
+    }
 
     stories = [s for s, c in layout.stories for _ in range(c)]
     rng.shuffle(stories)
@@ -619,9 +625,7 @@ def foreigner_chunk(
         # Permit rows: earlier ones superseded (extended / converted), the last one active
         # (cancelled when an ITAS/ITAP holder left for good).
         sponsor_kind = SPONSOR_KIND.get(permits[-1][1]) if permits else None
-        sponsors = profile.sponsor_ids.get(sponsor_kind or "", ())
-        if not sponsors and sponsor_kind == "company":
-            sponsors = profile.sponsor_ids.get("institution", ())
+        sponsors = sponsor_pools.get(sponsor_kind)
         sponsor = str(choice(sponsors)) if sponsors else NULL
         occupation = choice(OCCUPATIONS.get(permits[-1][1] if permits else "", [""]))
         previous = None
