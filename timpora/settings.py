@@ -204,7 +204,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Timpora API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Timpora API",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)
 CELERY_BROKER_URL = _celery_redis_url(REDIS_URL)
