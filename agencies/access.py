@@ -1,11 +1,15 @@
 """The access policy: what each user may see and change. The one place that decides it.
 
 It knows agencies, officers and regions only — no foreigner or sighting model. Each model's
-``visible_to`` / selector asks it for the user's categories (``can_read``) and geographic scope
-(``region_q``), so pages, API, exports, search, counts and the admin all agree.
+selector asks it for the user's categories (``can_read``), geographic scope (``region_q``),
+category subsets (``subset``) and share grantee ids (``user_id``, ``group_id``), so pages, API,
+exports, search, counts and the admin all agree.
 
-Three layers combine here (DESIGN.md §4): the policy (agency kind × data category → level),
-the geographic scope (region subtrees, a camat's kecamatan), and record shares (guardian).
+Three layers combine here (DESIGN.md §4): the policy (agency kind × data category → level, a
+table the system admin edits: :class:`~agencies.models.PolicyRule`), the geographic scope
+(region subtrees, a camat's kecamatan), and record shares (guardian rows, joined by the
+selectors). Deny by default: no officer profile, a disabled account, an inactive agency or a
+missing policy row all mean nothing.
 """
 
 from __future__ import annotations
@@ -13,44 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Officer, region_prefix_q
+from .categories import ALL_SUBSET, Category, Level
+from .models import Agency, Officer, PolicyRule, region_prefix_q
 
-
-class Category:
-    """Data categories a policy grants levels on."""
-
-    IDENTITY = "identity"  # name, sex, nationality, photo
-    DOCUMENT = "document"  # passport numbers
-    PERMIT = "permit"
-    RESIDENCE = "residence"  # address, coordinates
-    EMPLOYMENT = "employment"  # sponsor, occupation
-    SIGHTING = "sighting"
-    FLAG = "flag"
-    ENFORCEMENT = "enforcement"  # TAK
-    AUDIT = "audit"
-
-    CHOICES = [
-        (IDENTITY, _("Identity")),
-        (DOCUMENT, _("Travel documents")),
-        (PERMIT, _("Stay permits")),
-        (RESIDENCE, _("Residence")),
-        (EMPLOYMENT, _("Employment and sponsor")),
-        (SIGHTING, _("Sightings")),
-        (FLAG, _("Flags")),
-        (ENFORCEMENT, _("Enforcement (TAK)")),
-        (AUDIT, _("Audit log")),
-    ]
-    ALL = tuple(code for code, _label in CHOICES)
-
-
-class Level:
-    NONE = "none"
-    READ = "read"
-    WRITE = "write"
-    CHOICES = [(NONE, _("None")), (READ, _("Read")), (WRITE, _("Write"))]
-    ORDER = {NONE: 0, READ: 1, WRITE: 2}
+__all__ = ["ALL_SUBSET", "NO_ACCESS", "Access", "Category", "Level", "access_for"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +39,9 @@ class Access:
     levels: dict[str, str] = field(default_factory=dict)
     scope_codes: tuple[str, ...] | None = ()
     is_system_admin: bool = False
+    # The agency's auth group (guardian group shares), None if it has never been shared with.
+    group_id: int | None = None
+    subsets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def level(self, category: str) -> str:
         if self.is_system_admin:
@@ -80,9 +54,30 @@ class Access:
     def can_write(self, category: str) -> bool:
         return self.level(category) == Level.WRITE
 
+    def readable(self) -> frozenset[str]:
+        """The categories whose fields this user may see (field masking uses this)."""
+        return frozenset(c for c in Category.ALL if self.can_read(c))
+
+    def subset(self, category: str) -> tuple[str, ...]:
+        """The part of ``category`` the policy opens (see PolicyRule.subset)."""
+        if self.is_system_admin:
+            return (ALL_SUBSET,)
+        return self.subsets.get(category, ())
+
+    def sees_whole(self, category: str) -> bool:
+        return ALL_SUBSET in self.subset(category)
+
     @property
     def is_active(self) -> bool:
         return self.is_system_admin or self.agency_id is not None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.is_system_admin or self.role == Officer.Role.SUPERVISOR
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return self.role == Officer.Role.AGENCY_ADMIN
 
     def region_q(self, field: str) -> Q:
         """A filter keeping rows whose region ``field`` lies inside the user's scope."""
@@ -95,18 +90,21 @@ class Access:
             q |= region_prefix_q(field, code)
         return q
 
+    def in_scope(self, code: str | None) -> bool:
+        """Python twin of :meth:`region_q` for one code already loaded (forms, services)."""
+        if self.scope_codes is None:
+            return True
+        return bool(code) and any(
+            code == root or code.startswith(root + ".") for root in self.scope_codes
+        )
+
 
 NO_ACCESS = Access(user_id=None)
 
 
-def _default_levels(kind: str) -> dict[str, str]:
-    from .policy_defaults import DEFAULT_POLICY
-
-    return dict(DEFAULT_POLICY.get(kind, {}))
-
-
 def access_for(user) -> Access:
-    """The user's access, cached on the user object for the request."""
+    """The user's access, cached on the user object for the request (three small queries the
+    first time: officer + agency, jurisdiction, policy rows of the agency kind)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
     cached = getattr(user, "_timpora_access", None)
@@ -123,16 +121,30 @@ def access_for(user) -> Access:
         if officer is None:
             access = Access(user_id=user.pk)
         else:
+            kind = officer.agency.kind
+            rules = PolicyRule.objects.filter(agency_kind=kind).exclude(level=Level.NONE)
+            levels, subsets = {}, {}
+            for category, level, subset in rules.values_list("category", "level", "subset"):
+                levels[category] = level
+                subsets[category] = tuple(subset)
             access = Access(
                 user_id=user.pk,
                 agency_id=officer.agency_id,
-                agency_kind=officer.agency.kind,
+                agency_kind=kind,
                 role=officer.role,
-                levels=_default_levels(officer.agency.kind),
+                levels=levels,
+                subsets=subsets,
                 scope_codes=_scope_codes(officer),
+                group_id=officer.agency.group_id,
             )
     user._timpora_access = access
     return access
+
+
+def access_forget(user) -> None:
+    """Drop the per-request cache (after a change to the user's officer profile or policy)."""
+    if user is not None and hasattr(user, "_timpora_access"):
+        del user._timpora_access
 
 
 def _scope_codes(officer: Officer) -> tuple[str, ...]:

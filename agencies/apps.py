@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = _("Agencies and regions")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -6,10 +6,14 @@ village below a kecamatan; *NIP* — civil-servant number.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .categories import Category, Level
 
 # Kemendagri codes: 73 / 73.72 / 73.72.01 / 73.72.01.1004
 REGION_CODE_RE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
@@ -26,8 +30,12 @@ def region_code_field(**kwargs) -> models.ForeignKey:
 
 def region_prefix_q(field: str, code: str) -> Q:
     """Records whose region ``field`` lies in the subtree rooted at ``code``: an indexed prefix
-    match on the materialised path (the Kemendagri code is the primary key)."""
-    return Q(**{f"{field}": code}) | Q(**{f"{field}__startswith": f"{code}."})
+    match on the materialised path (the Kemendagri code is the primary key).
+
+    ``field`` is a code column (``code``, ``region_id``) or a foreign key to Region (``region``,
+    ``residence_region``); for the latter ``__pk`` reaches the key column without a join."""
+    column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
+    return Q(**{f"{field}": code}) | Q(**{f"{column}__startswith": f"{code}."})
 
 
 def pattern_index(field: str, name: str) -> models.Index:
@@ -136,6 +144,16 @@ class Agency(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The auth group guardian group shares are granted to ("shared with the agency").
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("share group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="agency",
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -245,3 +263,264 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PolicyRule(models.Model):
+    """One cell of the access policy: what an agency kind may do with one data category.
+
+    Deny by default: a (kind, category) pair without a row is ``none``. Change rows through
+    :func:`agencies.services.policy_set` (or the admin, which calls it) so the change is logged.
+    """
+
+    agency_kind = models.CharField(_("agency kind"), max_length=20, choices=Agency.Kind.choices)
+    category = models.CharField(_("data category"), max_length=20, choices=Category.CHOICES)
+    level = models.CharField(_("level"), max_length=5, choices=Level.CHOICES, default=Level.NONE)
+    subset = ArrayField(
+        models.CharField(max_length=20),
+        verbose_name=_("subset"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Sightings: the activity kinds this agency kind sees ('*' = all; empty = only its "
+            "own reports). Flags: '*' = all flags in scope; empty = only flags routed to it."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy rule")
+        verbose_name_plural = _("access policy")
+        ordering = ["agency_kind", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency_kind", "category"], name="policy_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_kind} × {self.category} → {self.level}"
+
+
+class PolicyChange(models.Model):
+    """The change log of the policy: who changed which cell when, old → new."""
+
+    agency_kind = models.CharField(_("agency kind"), max_length=20, choices=Agency.Kind.choices)
+    category = models.CharField(_("data category"), max_length=20, choices=Category.CHOICES)
+    old_level = models.CharField(_("old level"), max_length=5, choices=Level.CHOICES)
+    new_level = models.CharField(_("new level"), max_length=5, choices=Level.CHOICES)
+    old_subset = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    new_subset = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy change")
+        verbose_name_plural = _("policy changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_kind} × {self.category}: {self.old_level} → {self.new_level}"
+
+
+class SubjectType(models.TextChoices):
+    """Records that can be shared, requested and audited (agencies knows them only by name)."""
+
+    FOREIGNER = "foreigner", _("Foreign national")
+    SIGHTING = "sighting", _("Sighting")
+
+
+class RecordShare(models.Model):
+    """The why and until-when of one guardian object permission (the row beside it).
+
+    The guardian row (``<Model>UserObjectPermission`` / ``<Model>GroupObjectPermission``) is what
+    the selectors join; it is deleted when the share is revoked or expires, this row stays as the
+    record of who shared what with whom, why, and when it ended.
+    """
+
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField(_("subject id"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shared with officer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="record_shares",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("shared with agency"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="record_shares",
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a share that expired."),
+    )
+
+    class Meta:
+        verbose_name = _("record share")
+        verbose_name_plural = _("record shares")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, agency__isnull=True)
+                | Q(user__isnull=True, agency__isnull=False),
+                name="record_share_one_grantee",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], condition=Q(revoked_at__isnull=True), name="share_live_idx"
+            ),
+            models.Index(fields=["subject_type", "subject_id"], name="share_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} → {self.user or self.agency}"
+
+    @property
+    def is_live(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AccessRequest(models.Model):
+    """An officer's request, with a purpose, to see a record they may not (UU 27/2022: purpose
+    limitation). A supervisor of the owning agency approves (creating a share) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField(_("subject id"))
+    owning_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("decided by agency"),
+        on_delete=models.PROTECT,
+        related_name="access_requests_to_decide",
+    )
+    purpose = models.TextField(_("purpose"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, max_length=1000)
+    share = models.OneToOneField(
+        RecordShare,
+        verbose_name=_("share"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_request",
+    )
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request per officer and record: asking twice does not spam supervisors.
+            models.UniqueConstraint(
+                fields=["requester", "subject_type", "subject_id"],
+                condition=Q(status="pending"),
+                name="access_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | Q(status__in=["approved", "declined"], decided_at__isnull=False),
+                name="access_request_decided_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["owning_agency", "created_at"],
+                condition=Q(status="pending"),
+                name="access_request_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.subject_type}:{self.subject_id} ({self.status})"
+
+
+class AuditEvent(models.Model):
+    """One processing of personal data: who read, searched, exported or changed what, when.
+
+    UU 27/2022 (PDP) Pasal 31: the controller records all processing activities. Rows are only
+    ever inserted (see :func:`agencies.services.audit_record`).
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    subject_type = models.CharField(_("subject type"), max_length=20, blank=True)
+    subject_id = models.BigIntegerField(_("subject id"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-at"], name="audit_subject_idx"),
+            models.Index(fields=["user", "-at"], name="audit_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"

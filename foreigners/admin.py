@@ -1,6 +1,19 @@
 from django.contrib import admin
 
+from agencies.admin import ScopedAdminMixin
+
 from .models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
+from .selectors import visible_foreigners
+
+
+class ByForeignerScopedMixin:
+    """Rows of a foreigner: a non-superuser sees them only for foreigners they may see."""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(foreigner__in=visible_foreigners(request.user).values("pk"))
 
 
 class TravelDocumentInline(admin.TabularInline):
@@ -22,7 +35,8 @@ class ResidenceInline(admin.TabularInline):
 
 
 @admin.register(Foreigner)
-class ForeignerAdmin(admin.ModelAdmin):
+class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    selector = visible_foreigners
     list_display = ["full_name", "nationality", "sex", "birth_date", "residence_region"]
     list_filter = ["nationality", "sex"]
     search_fields = ["search_name"]
@@ -32,7 +46,7 @@ class ForeignerAdmin(admin.ModelAdmin):
 
 
 @admin.register(TravelDocument)
-class TravelDocumentAdmin(admin.ModelAdmin):
+class TravelDocumentAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["number", "issuing_country", "kind", "expires_on", "foreigner"]
     list_filter = ["kind"]
     search_fields = ["=number"]
@@ -42,6 +56,11 @@ class TravelDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        # Sponsors are employment data outside any one foreigner's scope: system admin only.
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.none()
+
     list_display = ["name", "kind", "nib", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "=nib", "=nik"]
@@ -49,7 +68,7 @@ class SponsorAdmin(admin.ModelAdmin):
 
 
 @admin.register(StayPermit)
-class StayPermitAdmin(admin.ModelAdmin):
+class StayPermitAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -67,7 +86,7 @@ class StayPermitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Residence)
-class ResidenceAdmin(admin.ModelAdmin):
+class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "address", "region", "from_date", "to_date"]
     raw_id_fields = ["foreigner"]
     autocomplete_fields = ["region"]
@@ -75,7 +94,7 @@ class ResidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Movement)
-class MovementAdmin(admin.ModelAdmin):
+class MovementAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "kind", "occurred_on", "port"]
     list_filter = ["kind"]
     raw_id_fields = ["foreigner", "travel_document", "recorded_by"]

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import pattern_index, region_code_field
 
@@ -379,3 +380,47 @@ class Movement(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on} {self.port}"
+
+
+# --- Record shares: guardian's direct foreign-key object permissions (DESIGN.md §4.3). Shares
+# join by index on (object, user|group) instead of guardian's string object ids.
+
+
+class ForeignerShareFields(models.Model):
+    """What a share row carries beside guardian's (user|group, permission, object): the share it
+    belongs to and its expiry, so a share past its expiry is invisible before the hourly
+    revocation job deletes the row."""
+
+    share = models.ForeignKey(
+        "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ForeignerUserObjectPermission(UserObjectPermissionBase, ForeignerShareFields):
+    content_object = models.ForeignKey(Foreigner, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("foreigner shared with an officer")
+        indexes = [
+            models.Index(fields=["content_object", "user"], name="foreigner_uop_obj_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permission.codename} {self.content_object_id} → {self.user_id}"
+
+
+class ForeignerGroupObjectPermission(GroupObjectPermissionBase, ForeignerShareFields):
+    content_object = models.ForeignKey(Foreigner, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("foreigner shared with an agency")
+        indexes = [
+            models.Index(fields=["content_object", "group"], name="foreigner_gop_obj_group_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permission.codename} {self.content_object_id} → {self.group_id}"

@@ -1,18 +1,95 @@
-"""Reads of foreign-national records, already scoped by the access policy."""
+"""Reads of foreign-national records, already scoped by the access policy.
 
-from django.db.models import QuerySet
+The one enforcement point for foreigners: pages, API, exports, search, counts and the admin all
+start from :func:`visible_foreigners`. Visibility is computed in SQL (one statement with indexed
+EXISTS subqueries), never by filtering rows in Python.
+"""
 
-from agencies.access import Category, access_for
+from __future__ import annotations
 
-from .models import Foreigner
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from agencies.access import Access, Category, access_for
+from agencies.models import region_prefix_q
+
+from .models import (
+    Foreigner,
+    ForeignerGroupObjectPermission,
+    ForeignerUserObjectPermission,
+    TravelDocument,
+    normalize_name,
+)
 
 
-def visible_foreigners(user) -> QuerySet[Foreigner]:
-    """Foreign nationals the user may see: identity readable, current residence in scope.
+def share_q(access: Access, user_model, group_model, codename: str) -> Q:
+    """Rows shared with the user or their agency by a live guardian row (expiry checked in SQL,
+    so a share past its expiry is invisible before the hourly job deletes it)."""
+    now = timezone.now()
+    live = {"content_object": OuterRef("pk"), "permission__codename": codename}
+    q = Q(Exists(user_model.objects.filter(user_id=access.user_id, expires_at__gt=now, **live)))
+    if access.group_id is not None:
+        q |= Q(
+            Exists(group_model.objects.filter(group_id=access.group_id, expires_at__gt=now, **live))
+        )
+    return q
 
+
+def foreigner_scope_q(access: Access, *, shares: bool = True) -> Q:
+    """The WHERE clause of :func:`visible_foreigners` for an access that reads identity:
+    current residence in scope, OR a sighting of them in scope, OR a live share."""
+    # The sightings table belongs to reports (which depends on us): reach it through the
+    # reverse relation instead of importing it.
+    sighting_model = Foreigner._meta.get_field("sightings").related_model
+    q = access.region_q("residence_region") | Q(
+        Exists(sighting_model.objects.filter(access.region_q("region"), foreigner=OuterRef("pk")))
+    )
+    if shares:
+        q |= share_q(
+            access, ForeignerUserObjectPermission, ForeignerGroupObjectPermission, "view_foreigner"
+        )
+    return q
+
+
+def visible_foreigners(user, *, shares: bool = True) -> QuerySet[Foreigner]:
+    """Foreign nationals the user may see: identity readable AND (current residence in scope OR
+    seen in scope OR shared with the user or their agency).
+
+    ``shares=False`` leaves shares out: what the user sees by their own scope (who may re-share).
     One SQL statement; never filtered row by row in Python.
     """
     access = access_for(user)
     if not access.can_read(Category.IDENTITY):
         return Foreigner.objects.none()
-    return Foreigner.objects.filter(access.region_q("residence_region"))
+    if access.is_system_admin:
+        return Foreigner.objects.all()
+    return Foreigner.objects.filter(foreigner_scope_q(access, shares=shares))
+
+
+def foreigner_search(
+    user,
+    *,
+    name: str = "",
+    document_number: str = "",
+    nationality: str = "",
+    kecamatan: str = "",
+) -> QuerySet[Foreigner]:
+    """Search inside :func:`visible_foreigners`. A document number narrows the result only where
+    the policy lets the user read documents; elsewhere it matches nothing, so searching cannot
+    reveal which passport belongs to whom."""
+    qs = visible_foreigners(user)
+    access = access_for(user)
+    if name:
+        qs = qs.filter(search_name__contains=normalize_name(name))
+    if document_number:
+        if not access.can_read(Category.DOCUMENT):
+            return qs.none()
+        number = document_number.upper().replace(" ", "")
+        qs = qs.filter(
+            Exists(TravelDocument.objects.filter(foreigner=OuterRef("pk"), number=number))
+        )
+    if nationality:
+        qs = qs.filter(nationality=nationality.upper())
+    if kecamatan:
+        qs = qs.filter(region_prefix_q("residence_region", kecamatan))
+    return qs

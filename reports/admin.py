@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from agencies.admin import ScopedAdminMixin
+
 from .models import Flag, Sighting, SightingPhoto
+from .selectors import visible_flags, visible_sightings
 
 
 class SightingPhotoInline(admin.TabularInline):
@@ -9,7 +12,8 @@ class SightingPhotoInline(admin.TabularInline):
 
 
 @admin.register(Sighting)
-class SightingAdmin(admin.ModelAdmin):
+class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    selector = visible_sightings
     list_display = [
         "reference",
         "observed_at",
@@ -28,7 +32,8 @@ class SightingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    selector = visible_flags
     list_display = ["rule", "severity", "state", "subject_type", "subject_id", "opened_at"]
     list_filter = ["rule", "severity", "state"]
     raw_id_fields = ["foreigner", "permit", "document", "sighting", "closed_by"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, pattern_index, region_code_field
 from foreigners.countries import COUNTRY_CHOICES, validate_country
@@ -290,3 +291,47 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+# --- Record shares: guardian's direct foreign-key object permissions (DESIGN.md §4.3). Shares
+# join by index on (object, user|group) instead of guardian's string object ids.
+
+
+class SightingShareFields(models.Model):
+    """What a share row carries beside guardian's (user|group, permission, object): the share it
+    belongs to and its expiry, so a share past its expiry is invisible before the hourly
+    revocation job deletes the row."""
+
+    share = models.ForeignKey(
+        "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SightingUserObjectPermission(UserObjectPermissionBase, SightingShareFields):
+    content_object = models.ForeignKey(Sighting, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("sighting shared with an officer")
+        indexes = [
+            models.Index(fields=["content_object", "user"], name="sighting_uop_obj_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permission.codename} {self.content_object_id} → {self.user_id}"
+
+
+class SightingGroupObjectPermission(GroupObjectPermissionBase, SightingShareFields):
+    content_object = models.ForeignKey(Sighting, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("sighting shared with an agency")
+        indexes = [
+            models.Index(fields=["content_object", "group"], name="sighting_gop_obj_group_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permission.codename} {self.content_object_id} → {self.group_id}"

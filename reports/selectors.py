@@ -1,28 +1,52 @@
-"""Reads of sightings and flags, already scoped by the access policy."""
+"""Reads of sightings and flags, already scoped by the access policy (the one enforcement point
+for them: pages, API, exports, counts, photo downloads and the admin start here)."""
+
+from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from agencies.access import Category, access_for
-from foreigners.selectors import visible_foreigners
+from foreigners.selectors import share_q, visible_foreigners
 
-from .models import Flag, Sighting
+from .models import Flag, Sighting, SightingGroupObjectPermission, SightingUserObjectPermission
 
 
-def visible_sightings(user) -> QuerySet[Sighting]:
+def visible_sightings(user, *, shares: bool = True) -> QuerySet[Sighting]:
+    """Sightings the user may see: sighting category readable AND (region in scope with an
+    activity the policy's subset opens, OR reported by the user's own agency, OR shared).
+
+    ``shares=False``: what the user sees by their own scope (who may re-share).
+    """
     access = access_for(user)
     if not access.can_read(Category.SIGHTING):
         return Sighting.objects.none()
-    return Sighting.objects.filter(access.region_q("region"))
+    if access.is_system_admin:
+        return Sighting.objects.all()
+    q = Q(reporting_agency_id=access.agency_id)
+    if access.sees_whole(Category.SIGHTING):
+        q |= access.region_q("region")
+    elif access.subset(Category.SIGHTING):
+        q |= access.region_q("region") & Q(activity__in=access.subset(Category.SIGHTING))
+    if shares:
+        q |= share_q(
+            access, SightingUserObjectPermission, SightingGroupObjectPermission, "view_sighting"
+        )
+    return Sighting.objects.filter(q)
 
 
 def visible_flags(user) -> QuerySet[Flag]:
-    """Flags routed to the user's agency kind whose person (or sighting) the user may see."""
+    """Flags the user may see: flag category readable AND routed to the user's agency kind (or
+    the policy opens all flags, as for the Kanim and camat) AND the flagged person or sighting
+    is visible to the user."""
     access = access_for(user)
     if not access.can_read(Category.FLAG):
         return Flag.objects.none()
+    if access.is_system_admin:
+        return Flag.objects.all()
     qs = Flag.objects.all()
-    if not access.is_system_admin:
+    if not access.sees_whole(Category.FLAG):
         qs = qs.filter(routed_to__contains=[access.agency_kind])
     return qs.filter(
-        Q(foreigner__in=visible_foreigners(user)) | Q(sighting__in=visible_sightings(user))
+        Q(foreigner__in=visible_foreigners(user).values("pk"))
+        | Q(sighting__in=visible_sightings(user).values("pk"))
     )

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "agencies.context_processors.access",
             ],
         },
     },
@@ -203,7 +204,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Timpora API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Timpora API",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)
 CELERY_BROKER_URL = _celery_redis_url(REDIS_URL)
@@ -225,7 +230,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A static schedule: django-celery-beat does not support Django 6.1 yet. Each entry expires so a
 # backlog after downtime does not run the same job many times.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "shares-expire-hourly": {
+        "task": "agencies.shares_expire",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 LOGGING = {

@@ -1,0 +1,194 @@
+"""Small pages of the access layer: request access to a record, decide requests, share and
+revoke. Thin: parse, call a service, render. Denials answer 404 (no existence leak)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import access_for
+from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
+from .models import AccessRequest, RecordShare
+from .services import (
+    SHAREABLE,
+    access_request_create,
+    access_request_decide,
+    owning_agency,
+    share_grant,
+    share_revoke,
+    subject_url,
+    subject_visible,
+)
+
+
+def _officer_access(request):
+    access = access_for(request.user)
+    if not access.is_active:
+        raise Http404
+    return access
+
+
+def _subject(subject_type: str) -> str:
+    if subject_type not in SHAREABLE:
+        raise Http404
+    return subject_type
+
+
+def _apply_errors(form, err: ValidationError) -> None:
+    if hasattr(err, "error_dict"):
+        for field, errors in err.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, err.messages)
+
+
+@login_required
+def access_request_new(request, subject_type: str, pk: int):
+    """An officer asks, with a purpose, to see a record they cannot (or only masked) see."""
+    access = _officer_access(request)
+    _subject(subject_type)
+    if access.is_system_admin:
+        raise Http404
+    owning_agency(subject_type, pk)  # 404 for a record that does not exist
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_request_create(
+                requester=request.user,
+                subject_type=subject_type,
+                subject_id=pk,
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, _("Your request was sent to the owning agency."))
+            return redirect("access-request-list")
+    return render(
+        request,
+        "agencies/access_request_form.html",
+        {"form": form, "subject_type": subject_type, "subject_id": pk},
+    )
+
+
+@login_required
+def access_request_list(request):
+    """An officer's own requests; for a supervisor also the requests their agency decides."""
+    access = _officer_access(request)
+    to_decide = AccessRequest.objects.none()
+    if access.is_supervisor:
+        to_decide = AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        if not access.is_system_admin:
+            to_decide = to_decide.filter(owning_agency_id=access.agency_id)
+        to_decide = to_decide.select_related("requester__officer__agency")
+    mine = AccessRequest.objects.filter(requester=request.user).select_related("owning_agency")
+    return render(
+        request,
+        "agencies/access_request_list.html",
+        {"to_decide": to_decide, "mine": mine[:100], "decision_form": AccessDecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def access_request_decide_view(request, pk: int):
+    access = _officer_access(request)
+    qs = AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+    if not access.is_system_admin:
+        if not access.is_supervisor:
+            raise Http404
+        qs = qs.filter(owning_agency_id=access.agency_id)
+    access_request = get_object_or_404(qs, pk=pk)
+    form = AccessDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the decision: %s") % form.errors.as_text())
+        return redirect("access-request-list")
+    try:
+        access_request_decide(
+            request=access_request,
+            decided_by=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            expires_at=form.expires_at(),
+        )
+    except (ValidationError, PermissionDenied, Http404) as err:
+        messages.error(request, _("The request could not be decided: %s") % err)
+    else:
+        messages.success(request, _("Decision recorded; the requester was notified."))
+    return redirect("access-request-list")
+
+
+def _supervisor(request):
+    access = _officer_access(request)
+    if not access.is_supervisor:
+        raise Http404
+    return access
+
+
+@login_required
+def share_list(request):
+    """Live shares granted by the supervisor's agency, with a revoke button each."""
+    access = _supervisor(request)
+    shares = RecordShare.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    if not access.is_system_admin:
+        shares = shares.filter(granted_by__officer__agency_id=access.agency_id)
+    shares = shares.select_related("user", "agency", "granted_by")
+    return render(request, "agencies/share_list.html", {"shares": shares[:200]})
+
+
+@login_required
+def share_new(request, subject_type: str, pk: int):
+    """A supervisor shares one record in their own scope with an officer or an agency."""
+    _supervisor(request)
+    _subject(subject_type)
+    if not subject_visible(request.user, subject_type, pk, shares=False):
+        raise Http404
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share_grant(
+                granted_by=request.user,
+                subject_type=subject_type,
+                subject_id=pk,
+                reason=form.cleaned_data["reason"],
+                expires_at=form.expires_at(),
+                user=form.cleaned_data.get("user"),
+                agency=form.cleaned_data.get("agency"),
+            )
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, _("The record was shared."))
+            return redirect("share-list")
+    return render(
+        request,
+        "agencies/share_form.html",
+        {
+            "form": form,
+            "subject_type": subject_type,
+            "subject_id": pk,
+            "subject_url": subject_url(subject_type, pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def share_revoke_view(request, pk: int):
+    access = _supervisor(request)
+    shares = RecordShare.objects.filter(revoked_at__isnull=True)
+    if not access.is_system_admin:
+        shares = shares.filter(
+            Q(granted_by=request.user) | Q(granted_by__officer__agency_id=access.agency_id)
+        )
+    share = get_object_or_404(shares, pk=pk)
+    share_revoke(share=share, revoked_by=request.user)
+    messages.success(request, _("The share was revoked."))
+    return redirect("share-list")

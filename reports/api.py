@@ -1,0 +1,118 @@
+"""Read-only API over sightings and flags: scoped by the selectors, masked by policy."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q
+from rest_framework import viewsets
+
+from agencies.access import Category
+from agencies.masking import PolicyMaskedSerializer
+from agencies.models import region_prefix_q
+from agencies.services import audit_record
+
+from .models import Flag, Sighting
+from .selectors import visible_flags, visible_sightings
+
+C = Category
+REGION_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+
+
+def _region_param(request) -> str:
+    code = request.query_params.get("kecamatan", "")
+    return code if REGION_RE.fullmatch(code) else ""
+
+
+SIGHTING_FIELDS = {
+    "id": None,
+    "reference": C.SIGHTING,
+    "observed_at": C.SIGHTING,
+    "region": C.SIGHTING,
+    "place": C.SIGHTING,
+    "latitude": C.SIGHTING,
+    "longitude": C.SIGHTING,
+    "activity": C.SIGHTING,
+    "description": C.SIGHTING,
+    "review_status": C.SIGHTING,
+    "apparent_nationality": C.SIGHTING,
+    "apparent_sex": C.SIGHTING,
+    "person_count": C.SIGHTING,
+    # The id only: the person's data comes from the foreigner endpoint, under its policy.
+    "foreigner": C.IDENTITY,
+}
+
+
+class SightingSerializer(PolicyMaskedSerializer):
+    field_categories = SIGHTING_FIELDS
+
+    class Meta:
+        model = Sighting
+        fields = list(SIGHTING_FIELDS)
+
+
+class SightingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
+
+    serializer_class = SightingSerializer
+
+    def get_queryset(self):
+        qs = visible_sightings(self.request.user)
+        if code := _region_param(self.request):
+            qs = qs.filter(region_prefix_q("region", code))
+        if nationality := self.request.query_params.get("nationality", "")[:3].upper():
+            qs = qs.filter(
+                Q(apparent_nationality=nationality) | Q(foreigner__nationality=nationality)
+            )
+        return qs
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_record(
+            user=request.user,
+            action="api.sighting.view",
+            subject_type="sighting",
+            subject_id=int(kwargs["pk"]),
+        )
+        return response
+
+
+FLAG_FIELDS = {
+    "id": None,
+    "rule": C.FLAG,
+    "severity": C.FLAG,
+    "state": C.FLAG,
+    "subject_type": C.FLAG,
+    "subject_id": C.FLAG,
+    "foreigner": C.FLAG,
+    "sighting": C.FLAG,
+    "reason": C.FLAG,
+    "reason_en": C.FLAG,
+    "opened_at": C.FLAG,
+    "closed_at": C.FLAG,
+    # Evidence quotes document and permit numbers.
+    "evidence": C.DOCUMENT,
+}
+
+
+class FlagSerializer(PolicyMaskedSerializer):
+    field_categories = FLAG_FIELDS
+
+    class Meta:
+        model = Flag
+        fields = list(FLAG_FIELDS)
+
+
+class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Flags routed to the user's agency whose subject the user may see.
+    Filters: ``?kecamatan=73.72.03&nationality=CHN`` (of the flagged person)."""
+
+    serializer_class = FlagSerializer
+
+    def get_queryset(self):
+        qs = visible_flags(self.request.user)
+        if code := _region_param(self.request):
+            qs = qs.filter(region_prefix_q("foreigner__residence_region", code))
+        if nationality := self.request.query_params.get("nationality", "")[:3].upper():
+            qs = qs.filter(foreigner__nationality=nationality)
+        return qs

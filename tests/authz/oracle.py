@@ -1,0 +1,163 @@
+"""The independent oracle of the authorization tests: what each principal must see.
+
+Written from DESIGN.md §4's table and the issue's visibility rules in plain Python over plain
+facts, deliberately sharing no code with ``agencies.access`` or the selectors (not even the
+policy defaults): if the implementation and this file disagree, one of them misreads the design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# DESIGN.md §4, "read" or better, per agency kind.
+_BASE = {"identity", "permit", "sighting", "flag"}
+READABLE: dict[str, set[str]] = {
+    "imigrasi": {
+        "identity",
+        "document",
+        "permit",
+        "residence",
+        "employment",
+        "sighting",
+        "flag",
+        "enforcement",
+        "audit",
+    },
+    "kanwil": {
+        "identity",
+        "document",
+        "permit",
+        "residence",
+        "employment",
+        "sighting",
+        "flag",
+        "enforcement",
+        "audit",
+    },
+    "polres": {"identity", "document", "permit", "residence", "employment", "sighting", "flag"},
+    "kodim": {"identity", "permit", "residence", "sighting", "flag"},
+    "kejari": {"identity", "document", "permit", "sighting", "enforcement", "flag"},
+    "disdukcapil": {"identity", "permit", "residence", "sighting", "flag"},
+    "disnaker": _BASE | {"employment"},
+    "dpmptsp": _BASE | {"employment"},
+    "kesbangpol": _BASE | {"residence", "employment"},
+    "kemenag": {"identity", "sighting", "flag"},
+    "pariwisata": {"identity", "sighting", "flag"},
+    "bea_cukai": {"identity", "document", "sighting", "flag"},
+    "ksop": {"identity", "document", "sighting", "flag"},
+    "sekda": {"identity", "permit", "flag"},
+    "kecamatan": {"identity", "permit", "residence", "sighting", "flag"},
+}
+ALL = "all"
+# Which sightings in its region an agency kind sees (besides its own reports and shares).
+SIGHTINGS: dict[str, object] = {
+    "imigrasi": ALL,
+    "kanwil": ALL,
+    "polres": ALL,
+    "kodim": ALL,
+    "kecamatan": ALL,
+    "kejari": set(),  # "shared"
+    "disdukcapil": set(),  # "own"
+    "disnaker": {"work"},
+    "dpmptsp": {"work", "business"},
+    "kesbangpol": {"political", "social"},
+    "kemenag": {"religious"},
+    "pariwisata": {"tourism"},
+    "bea_cukai": {"business"},
+    "ksop": {"business"},
+    "sekda": set(),
+}
+# Kinds that see every flag in scope, not only those routed to them.
+FLAGS_ALL = {"imigrasi", "kanwil", "kecamatan"}
+
+
+@dataclass
+class Principal:
+    label: str
+    kind: str | None = None  # agency kind; None: no officer profile
+    role: str | None = None
+    scope: tuple[str, ...] = ()
+    agency_id: int | None = None
+    active: bool = True  # account active AND agency active AND has a profile (or superuser)
+    superuser: bool = False
+    anonymous: bool = False
+    staff: bool = False
+    user: object = None
+    shares: set[tuple[str, int]] = field(default_factory=set)  # live shares it receives
+
+    def reads(self, category: str) -> bool:
+        if not self.active:
+            return False
+        return self.superuser or category in READABLE.get(self.kind, set())
+
+    def in_scope(self, code: str | None) -> bool:
+        if self.superuser:
+            return True
+        return bool(code) and any(code == r or code.startswith(r + ".") for r in self.scope)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.active and not self.superuser
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.active and (self.superuser or self.role == "supervisor")
+
+
+@dataclass
+class FactForeigner:
+    pk: int
+    residence: str | None
+    sighting_regions: list[str] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)  # category -> a value only it shows
+
+
+@dataclass
+class FactSighting:
+    pk: int
+    region: str
+    activity: str
+    reporting_agency_id: int
+
+
+@dataclass
+class FactFlag:
+    pk: int
+    routed_to: list[str]
+    foreigner: int | None = None
+    sighting: int | None = None
+
+
+def sees_foreigner(p: Principal, f: FactForeigner, *, shares: bool = True) -> bool:
+    if not p.reads("identity"):
+        return False
+    if p.superuser:
+        return True
+    return (
+        p.in_scope(f.residence)
+        or any(p.in_scope(r) for r in f.sighting_regions)
+        or (shares and ("foreigner", f.pk) in p.shares)
+    )
+
+
+def sees_sighting(p: Principal, s: FactSighting, *, shares: bool = True) -> bool:
+    if not p.reads("sighting"):
+        return False
+    if p.superuser or s.reporting_agency_id == p.agency_id:
+        return True
+    opened = SIGHTINGS.get(p.kind, set())
+    if p.in_scope(s.region) and (opened == ALL or s.activity in opened):
+        return True
+    return shares and ("sighting", s.pk) in p.shares
+
+
+def sees_flag(p: Principal, fl: FactFlag, world) -> bool:
+    if not p.reads("flag"):
+        return False
+    if p.superuser:
+        return True
+    if p.kind not in FLAGS_ALL and p.kind not in fl.routed_to:
+        return False
+    return (fl.foreigner is not None and sees_foreigner(p, world.foreigners[fl.foreigner])) or (
+        fl.sighting is not None and sees_sighting(p, world.sightings[fl.sighting])
+    )

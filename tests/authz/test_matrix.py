@@ -1,0 +1,89 @@
+"""The authorization matrix: every principal × every routed URL × every object class, checked
+against the independent oracle (tests/authz/oracle.py).
+
+Principals: each agency kind × role (officer, supervisor, agency admin), camat of kecamatan A and
+of kecamatan B, a disabled account, an officer of an inactive agency, an account without officer
+profile, anonymous, the system admin. Object classes: in scope, out of scope, seen in scope,
+shared to me, shared to my agency, share expired, share revoked, own report.
+List pages must show exactly the oracle's set; detail pages allow or 404 as it says; masked
+values never appear. A route without an entry in tests/authz/routes.py fails the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from .routes import ROUTES, Ctx, encode
+from .world import build_world, make_principal, principal_specs
+
+SPECS = principal_specs()
+FIGURES = {"principals": 0, "cases": 0, "unexpected": 0, "routes": 0}
+
+
+def route_names(resolver=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += route_names(pattern, ns)
+        else:
+            names.append(namespace + (pattern.name or f"<unnamed {pattern.pattern}>"))
+    return names
+
+
+def entry_for(name: str):
+    if name in ROUTES:
+        return ROUTES[name]
+    if ":" in name:
+        return ROUTES.get(name.split(":")[0] + ":*")
+    return None
+
+
+def test_every_route_has_a_matrix_entry():
+    missing = sorted({n for n in route_names() if entry_for(n) is None})
+    assert not missing, f"add these URL names to tests/authz/routes.py: {missing}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_figures():
+    yield
+    if FIGURES["principals"]:
+        out = Path(os.environ.get("AUTHZ_FIGURES", "var/authz-matrix.json"))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(FIGURES, indent=2))
+        print(f"\nauthorization matrix: {FIGURES}", file=sys.__stderr__)
+
+
+def _run(ctx: Ctx, client) -> list[str]:
+    errors: list[str] = []
+    names = sorted({n if n in ROUTES else n.split(":")[0] + ":*" for n in route_names()})
+    cases = [(name, case) for name in names for case in ROUTES[name](ctx, name)]
+    # Actions last: they change the world the reads are checked against.
+    cases.sort(key=lambda item: item[1].method != "GET")
+    for name, case in cases:
+        call = client.get if case.method == "GET" else client.post
+        response = call(case.url, **encode(case))
+        error = case.check(response)
+        FIGURES["cases"] += 1
+        if error:
+            errors.append(f"{ctx.p.label} {name} [{case.label}] {case.url}: {error}")
+    FIGURES["routes"] = len(names)
+    return errors
+
+
+@pytest.mark.parametrize(("label", "opts"), SPECS, ids=[label for label, _ in SPECS])
+def test_authorization_matrix(label, opts, regions, client):
+    principal = make_principal(label, opts)
+    world = build_world(principal)
+    if principal.user is not None:
+        client.force_login(principal.user)
+    errors = _run(Ctx(principal, world, client), client)
+    FIGURES["principals"] += 1
+    FIGURES["unexpected"] += len(errors)
+    assert not errors, "\n".join(errors[:40])
