@@ -249,6 +249,10 @@ class Flag(models.Model):
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The severity people were last alerted at: a flag whose severity is above it still owes an
+    # alert. Claiming alerts is a compare-and-swap UPDATE on this column, so each new or
+    # escalated flag is announced exactly once even with several workers.
+    alerted_severity = models.PositiveSmallIntegerField(default=0, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.TextField(_("close reason"), blank=True)
     closed_by = models.ForeignKey(
@@ -283,6 +287,12 @@ class Flag(models.Model):
         indexes = [
             models.Index(fields=["state", "rule"], name="flag_state_rule_idx"),
             models.Index(fields=["foreigner", "state"], name="flag_foreigner_state_idx"),
+            models.Index(
+                fields=["id"],
+                condition=Q(state__in=["open", "acknowledged"])
+                & Q(alerted_severity__lt=models.F("severity")),
+                name="flag_alert_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -335,3 +345,150 @@ class SightingGroupObjectPermission(GroupObjectPermissionBase, SightingShareFiel
 
     def __str__(self) -> str:
         return f"{self.permission.codename} {self.content_object_id} → {self.group_id}"
+
+
+def default_watch_routing() -> list[str]:
+    return ["imigrasi", "kesbangpol", "polres", "kodim"]
+
+
+class RuleSettings(models.Model):
+    """The thresholds of the flag rules, edited by the system admin. One row (pk 1)."""
+
+    expiring_notice_days = models.PositiveSmallIntegerField(
+        _("expiring: first notice (days before the end)"), default=30
+    )
+    expiring_warning_days = models.PositiveSmallIntegerField(
+        _("expiring: warning (days before the end)"), default=14
+    )
+    expiring_urgent_days = models.PositiveSmallIntegerField(
+        _("expiring: urgent (days before the end)"), default=7
+    )
+    overstay_deport_after_days = models.PositiveSmallIntegerField(
+        _("overstay: deportation recommended after (days)"),
+        default=60,
+        help_text=_("UU 6/2011 Art. 78(3): more than 60 days → deportation and entry ban."),
+    )
+    overstay_fine_per_day = models.PositiveBigIntegerField(
+        _("overstay: fine per day (Rupiah)"),
+        default=1_000_000,
+        help_text=_("UU 6/2011 Art. 78(2) with PP 28/2019: Rp1,000,000 per day."),
+    )
+    outside_area_min_sightings = models.PositiveSmallIntegerField(
+        _("outside area: sightings needed"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    outside_area_window_days = models.PositiveSmallIntegerField(
+        _("outside area: within the last (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    work_visa_prefixes = models.CharField(
+        _("visa indexes that allow work"),
+        max_length=200,
+        default="E23,E28",
+        blank=True,
+        help_text=_("Comma-separated prefixes of ITAS visa indexes whose holders may work."),
+    )
+    religious_visa_prefixes = models.CharField(
+        _("visa indexes that allow religious work"),
+        max_length=200,
+        default="",
+        blank=True,
+        help_text=_("Comma-separated prefixes; empty means no permit allows it."),
+    )
+    notify_officers = models.BooleanField(
+        _("alert officers too"),
+        default=False,
+        help_text=_("Supervisors are always alerted; tick to alert every officer as well."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rule settings")
+        verbose_name_plural = _("rule settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="rule_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(expiring_notice_days__gte=models.F("expiring_warning_days"))
+                & Q(expiring_warning_days__gte=models.F("expiring_urgent_days")),
+                name="rule_settings_expiring_windows_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Rule settings"))
+
+    @classmethod
+    def load(cls) -> "RuleSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @staticmethod
+    def prefixes(value: str) -> list[str]:
+        return [p.strip().upper() for p in value.split(",") if p.strip()]
+
+
+class WatchWindow(models.Model):
+    """A period (e.g. an election) during which political activity by foreigners is watched."""
+
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    region = region_code_field(
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only sightings inside this region; empty means everywhere."),
+    )
+    routed_to = models.JSONField(
+        _("routed agency kinds"),
+        default=default_watch_routing,
+        help_text=_('Agency kinds alerted, e.g. ["imigrasi", "kesbangpol", "polres", "kodim"].'),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("election watch window")
+        verbose_name_plural = _("election watch windows")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="watch_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on} – {self.ends_on})"
+
+
+class SightingRulesOutbox(models.Model):
+    """A sighting whose rules still have to run. Written in the same transaction as the sighting,
+    deleted in the same transaction as the rules' flags: a broker outage loses nothing, the beat
+    sweep picks the row up."""
+
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending sighting check")
+        verbose_name_plural = _("pending sighting checks")
+
+    def __str__(self) -> str:
+        return f"sighting {self.sighting_id}"
+
+
+class AgencyDigest(models.Model):
+    """The daily digest sent to an agency, recorded so a retried task never sends it twice."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    flag_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="agency_digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"

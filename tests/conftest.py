@@ -52,3 +52,14 @@ def camat_ujung(regions):
 def outsider(db):
     """Signed-in account with no officer profile: sees nothing."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_eager():
+    """Tasks run in-process in tests (rules after on_commit, etc.); the real-worker tests in
+    tests/reports/test_worker.py switch this off for themselves."""
+    from timpora.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield

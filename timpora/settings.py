@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -224,8 +225,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
-# Redis redelivers unacknowledged messages after the visibility timeout; keep it above the limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers unacknowledged messages after the visibility timeout; keep it above the longest
+# task's time limit (the daily scan's is 35 min). Tests lower it to watch a redelivery happen.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 3)),
+    "unacked_restore_throttle": 1 if _VISIBILITY_TIMEOUT < 60 else 10,
+}
+# Run tasks in-process (tests and a worker-less demo); never in production.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A static schedule: django-celery-beat does not support Django 6.1 yet. Each entry expires so a
@@ -235,6 +246,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "agencies.shares_expire",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    # reports — flag rules (CELERY_TIMEZONE is WITA, so 01:00 is 01:00 in Parepare).
+    "rules-daily-scan": {
+        "task": "reports.rules_daily_scan",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    "sighting-outbox-sweep": {
+        "task": "reports.sighting_outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "flags-daily-digest": {
+        "task": "reports.flags_digest_daily",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 3600},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")

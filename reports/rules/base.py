@@ -1,0 +1,273 @@
+"""The machinery every flag rule shares: candidates → upsert → auto-close, all set-based SQL.
+
+A rule only says *which subjects are in violation today* (one SQL query, one row per subject).
+:func:`rule_run` turns that set into flags:
+
+1. the candidates are materialised once into a temporary table (one snapshot for both steps);
+2. ``INSERT … SELECT … ON CONFLICT (rule, subject_type, subject_id) WHERE open DO UPDATE`` opens
+   the missing flags and re-grades those whose severity or routing changed — the partial unique
+   index ``flag_one_open_per_rule_subject`` makes it exact even with two workers at once;
+3. ``UPDATE … WHERE NOT EXISTS (candidate)`` closes, with a reason, the open flags whose
+   condition has cleared.
+
+Runs of one rule are serialised by a transaction-scoped advisory lock, so a full scan and a
+sighting-scoped run never see each other half done. Nothing is loaded into Python but counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..models import Flag, RuleSettings
+
+OPEN_STATES_SQL = "('open', 'acknowledged')"
+CANDIDATES_TABLE = "_rule_candidates"
+SAMPLE_SIZE = 10
+
+# Columns every rule's candidate query returns, in this order.
+CANDIDATE_COLUMNS = (
+    "subject_id",
+    "foreigner_id",
+    "permit_id",
+    "document_id",
+    "sighting_id",
+    "severity",
+    "routed_to",  # jsonb array of agency kinds
+    "reason",
+    "reason_en",
+    "evidence",  # jsonb
+)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a run knows: the day it judges (WITA), the thresholds, and an optional scope."""
+
+    today: dt.date
+    now: dt.datetime
+    settings: RuleSettings
+    # None: every subject (the daily scan). A list: only what these sightings touch.
+    sighting_ids: list[int] | None = None
+
+    @classmethod
+    def build(
+        cls, *, today: dt.date | None = None, sighting_ids: list[int] | None = None
+    ) -> RuleContext:
+        return cls(
+            today=today or timezone.localdate(),
+            now=timezone.now(),
+            settings=RuleSettings.load(),
+            sighting_ids=list(sighting_ids) if sighting_ids is not None else None,
+        )
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    candidates: int = 0
+    opened: int = 0
+    escalated: int = 0
+    regraded: int = 0
+    closed: int = 0
+    opened_sample: list[int] = field(default_factory=list)
+    closed_sample: list[int] = field(default_factory=list)
+
+
+class Rule:
+    """A named, versioned rule. Subclasses set the attributes and write :meth:`candidates`."""
+
+    code: str = ""
+    version: int = 1
+    subject_type: str = Flag.SubjectType.PERMIT
+    title = ""  # short human title (gettext_lazy)
+    legal_basis = ""
+    # Sighting rules can run for a handful of sightings right after they are saved.
+    sighting_scoped = False
+
+    def candidates(self, ctx: RuleContext) -> tuple[str, list]:
+        """SQL returning :data:`CANDIDATE_COLUMNS`, one row per subject in violation."""
+        raise NotImplementedError
+
+    def flag_scope(self, ctx: RuleContext) -> tuple[str, list]:
+        """Which open flags (alias ``f``) this run may close: all, or those of the scope."""
+        if ctx.sighting_ids is None:
+            return "TRUE", []
+        return "f.sighting_id = ANY(%s::bigint[])", [ctx.sighting_ids]
+
+    def close_reason(self, ctx: RuleContext) -> tuple[str, list]:
+        """SQL expression (alias ``f``) giving why a flag closed; rules refine it."""
+        return "%s", ["Kondisi tidak lagi terpenuhi / The condition no longer holds"]
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.code} v{self.version}>"
+
+
+def _lock(cursor, code: str) -> None:
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"timpora.rule:{code}"])
+
+
+def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResult:
+    """Bring the flags of ``rule`` in line with its candidates, in one transaction.
+
+    Guarantees: afterwards exactly one open flag exists per candidate subject (in scope) and no
+    open flag of this rule exists for a subject in scope that is not a candidate. Running it
+    again with the same data changes nothing. ``dry_run`` computes the same counts and rolls
+    back.
+    """
+    result = RuleResult(rule=rule.code)
+    sql, params = rule.candidates(ctx)
+    scope_sql, scope_params = rule.flag_scope(ctx)
+    reason_sql, reason_params = rule.close_reason(ctx)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, rule.code)
+        cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES_TABLE}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {CANDIDATES_TABLE} ON COMMIT DROP AS "
+            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM ({sql}) AS q",
+            params,
+        )
+        result.candidates = cursor.rowcount
+        if ctx.sighting_ids is None:
+            # A full scan can hold hundreds of thousands of rows: give the planner statistics.
+            cursor.execute(f"ANALYZE {CANDIDATES_TABLE}")
+
+        cursor.execute(
+            f"""
+            WITH old AS (
+                SELECT f.id, f.severity
+                FROM reports_flag f JOIN {CANDIDATES_TABLE} c ON c.subject_id = f.subject_id
+                WHERE f.rule = %(rule)s AND f.subject_type = %(stype)s
+                  AND f.state IN {OPEN_STATES_SQL}
+            ), up AS (
+                INSERT INTO reports_flag (
+                    rule, rule_version, severity, state, subject_type, subject_id,
+                    foreigner_id, permit_id, document_id, sighting_id, routed_to,
+                    reason, reason_en, evidence, opened_at, updated_at, close_reason,
+                    alerted_severity
+                )
+                SELECT %(rule)s, %(version)s, c.severity, 'open', %(stype)s, c.subject_id,
+                       c.foreigner_id, c.permit_id, c.document_id, c.sighting_id, c.routed_to,
+                       c.reason, c.reason_en, c.evidence, %(now)s, %(now)s, '', 0
+                FROM {CANDIDATES_TABLE} c
+                ON CONFLICT (rule, subject_type, subject_id) WHERE state IN {OPEN_STATES_SQL}
+                DO UPDATE SET
+                    severity = EXCLUDED.severity,
+                    rule_version = EXCLUDED.rule_version,
+                    routed_to = EXCLUDED.routed_to,
+                    foreigner_id = EXCLUDED.foreigner_id,
+                    permit_id = EXCLUDED.permit_id,
+                    document_id = EXCLUDED.document_id,
+                    sighting_id = EXCLUDED.sighting_id,
+                    reason = EXCLUDED.reason,
+                    reason_en = EXCLUDED.reason_en,
+                    evidence = EXCLUDED.evidence,
+                    updated_at = EXCLUDED.updated_at
+                -- Re-grade only on a change of severity, routing, version or links: the reason
+                -- and evidence are kept as of that moment, so a steady daily scan writes nothing.
+                WHERE (reports_flag.severity, reports_flag.rule_version, reports_flag.routed_to,
+                       reports_flag.foreigner_id, reports_flag.permit_id,
+                       reports_flag.document_id, reports_flag.sighting_id)
+                      IS DISTINCT FROM
+                      (EXCLUDED.severity, EXCLUDED.rule_version, EXCLUDED.routed_to,
+                       EXCLUDED.foreigner_id, EXCLUDED.permit_id,
+                       EXCLUDED.document_id, EXCLUDED.sighting_id)
+                RETURNING reports_flag.id, reports_flag.subject_id, reports_flag.severity,
+                          (xmax = 0) AS inserted
+            )
+            SELECT
+                count(*) FILTER (WHERE up.inserted),
+                count(*) FILTER (WHERE NOT up.inserted AND up.severity > old.severity),
+                count(*) FILTER (WHERE NOT up.inserted),
+                (array_agg(up.subject_id ORDER BY up.subject_id)
+                    FILTER (WHERE up.inserted))[1:{SAMPLE_SIZE}]
+            FROM up LEFT JOIN old ON old.id = up.id
+            """,
+            {
+                "rule": rule.code,
+                "version": rule.version,
+                "stype": rule.subject_type,
+                "now": ctx.now,
+            },
+        )
+        opened, escalated, regraded, sample = cursor.fetchone()
+        result.opened, result.escalated, result.regraded = opened, escalated, regraded
+        result.opened_sample = sample or []
+
+        cursor.execute(
+            f"""
+            WITH closed AS (
+                UPDATE reports_flag f
+                SET state = 'closed', closed_at = %s, updated_at = %s, close_reason = {reason_sql}
+                WHERE f.rule = %s AND f.subject_type = %s AND f.state IN {OPEN_STATES_SQL}
+                  AND {scope_sql}
+                  AND NOT EXISTS (
+                      SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
+                  )
+                RETURNING f.subject_id
+            )
+            SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
+            FROM closed
+            """,
+            [
+                ctx.now,
+                ctx.now,
+                *reason_params,
+                rule.code,
+                rule.subject_type,
+                *scope_params,
+            ],
+        )
+        result.closed, closed_sample = cursor.fetchone()
+        result.closed_sample = closed_sample or []
+        cursor.execute(f"DROP TABLE {CANDIDATES_TABLE}")
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+# --- SQL fragments shared by several rules -------------------------------------------------
+
+# The observed day of a sighting, on the wall clock of Parepare (WITA).
+SIGHTING_DAY = "(s.observed_at AT TIME ZONE 'Asia/Makassar')::date"
+
+
+def newer_permit_exists(p: str) -> str:
+    """A later permit (an extension or a new one) supersedes permit ``p``."""
+    return f"""EXISTS (
+        SELECT 1 FROM foreigners_staypermit q
+        WHERE q.foreigner_id = {p}.foreigner_id AND q.id <> {p}.id
+          AND q.status <> 'cancelled' AND q.valid_until > {p}.valid_until)"""
+
+
+def has_left_since(foreigner_id: str, since: str) -> str:
+    """An exit was recorded on or after ``since`` and no entry after it: the person left."""
+    return f"""EXISTS (
+        SELECT 1 FROM foreigners_movement m
+        WHERE m.foreigner_id = {foreigner_id} AND m.kind = 'exit' AND m.occurred_on >= {since}
+          AND NOT EXISTS (
+              SELECT 1 FROM foreigners_movement n
+              WHERE n.foreigner_id = {foreigner_id} AND n.kind = 'entry'
+                AND n.occurred_on > m.occurred_on))"""
+
+
+def rupiah(expr: str) -> str:
+    """Indonesian thousands separators: Rp1.000.000."""
+    return f"'Rp' || replace(to_char({expr}, 'FM999,999,999,999,990'), ',', '.')"
+
+
+def rupiah_en(expr: str) -> str:
+    return f"'IDR ' || to_char({expr}, 'FM999,999,999,999,990')"
+
+
+def iso(expr: str) -> str:
+    return f"to_char({expr}, 'YYYY-MM-DD')"
+
+
+def jsonb_kinds(kinds: list[str]) -> str:
+    """A jsonb array literal of agency kinds (the kinds are code constants, never user input)."""
+    inner = ", ".join(f'"{k}"' for k in kinds)
+    return f"'[{inner}]'::jsonb"

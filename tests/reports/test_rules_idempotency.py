@@ -1,0 +1,102 @@
+"""Running the rules again, or twice at once, yields the same flags; dry runs change nothing."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from reports.models import Flag
+from reports.rules import RULES, rules_run
+
+from .conftest import TODAY, flag_rows
+from .world import EXPECTED, build_world
+
+pytestmark = pytest.mark.usefixtures("regions")
+
+
+def open_counts() -> dict[str, int]:
+    rows = (
+        Flag.objects.filter(state__in=Flag.OPEN_STATES)
+        .values("rule")
+        .annotate(n=Count("id"))
+        .values_list("rule", "n")
+    )
+    return dict(rows)
+
+
+def test_world_covers_every_rule():
+    assert set(EXPECTED) == set(RULES)
+
+
+@pytest.mark.django_db
+def test_every_rule_run_twice_yields_identical_flags():
+    build_world(TODAY)
+    first = rules_run(today=TODAY)
+    assert {r.rule: r.opened for r in first} == EXPECTED
+    before = {code: flag_rows(code) for code in RULES}
+    second = rules_run(today=TODAY)
+    assert all((r.opened, r.regraded, r.closed) == (0, 0, 0) for r in second)
+    assert {code: flag_rows(code) for code in RULES} == before
+
+
+@pytest.mark.django_db
+def test_sighting_scoped_run_after_full_scan_changes_nothing():
+    w = build_world(TODAY)
+    rules_run(today=TODAY)
+    before = {code: flag_rows(code) for code in RULES}
+    ids = [w[k].pk for k in ("after_expiry", "mismatch", "unregistered", "political")]
+    results = rules_run(today=TODAY, sighting_ids=ids)
+    assert all((r.opened, r.closed) == (0, 0) for r in results)
+    assert {code: flag_rows(code) for code in RULES} == before
+
+
+@pytest.mark.django_db
+def test_dry_run_reports_what_would_open_and_writes_nothing():
+    build_world(TODAY)
+    results = rules_run(today=TODAY, dry_run=True)
+    assert {r.rule: r.opened for r in results} == EXPECTED
+    assert not Flag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_flag_closes_when_its_condition_clears_and_a_new_breach_opens_a_new_flag():
+    from tests.factories import ForeignerFactory
+
+    w = build_world(TODAY)
+    rules_run(today=TODAY)
+    sighting = w["unregistered"]
+    sighting.foreigner = ForeignerFactory()
+    sighting.save()
+    assert rules_run(today=TODAY, codes=["sighting.unregistered"])[0].closed == 1
+    sighting.foreigner = None  # the link was a mistake
+    sighting.save()
+    assert rules_run(today=TODAY, codes=["sighting.unregistered"])[0].opened == 1
+    states = Flag.objects.filter(rule="sighting.unregistered", subject_id=sighting.pk)
+    assert sorted(states.values_list("state", flat=True)) == ["closed", "open"]
+    assert open_counts() == EXPECTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_scanning_at_once_yield_each_flag_exactly_once():
+    build_world(TODAY)
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def scan():
+        try:
+            barrier.wait()
+            rules_run(today=TODAY)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert open_counts() == EXPECTED
+    assert Flag.objects.count() == sum(EXPECTED.values())  # nothing opened then closed
