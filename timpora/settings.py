@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# Local state: embedded database and Redis, media, beat schedule, collected static files.
+# TIMPORA_VAR_DIR moves it (a fresh temporary directory gives a fresh embedded setup).
+VAR_DIR = Path(env("TIMPORA_VAR_DIR", default=str(BASE_DIR / "var")))
 # https://django-environ.readthedocs.io/en/latest/
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -155,12 +158,12 @@ USE_TZ = True
 
 # --- Static and media. Media (photos) are private: served only through permission-checked views.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))},
+        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
     },
     "staticfiles": {
         # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
@@ -203,7 +206,7 @@ def _mailers_from_url(url: str) -> dict:
         }
     elif backend.endswith(".filebased.EmailBackend"):
         # django-environ drops the leading slash of filemail:///abs/path; read the path ourselves.
-        path = urlsplit(url).path or str(BASE_DIR / "var" / "mail")
+        path = urlsplit(url).path or str(VAR_DIR / "mail")
         options = {"file_path": path}
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
@@ -282,12 +285,26 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A static schedule: django-celery-beat does not support Django 6.1 yet. Each entry expires so a
 # backlog after downtime does not run the same job many times.
 CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Server errors by email to ADMINS, in production only.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler prints only with DEBUG on and its records also reach
+        # the root handler: without this every development log line appeared twice.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
