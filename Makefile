@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMBEDDED := $(PY) -m timpora.embedded --
 PYTEST_ARGS ?=
+# Port of the development server (`make run PORT=8123`).
+PORT ?= 8000
 
 .PHONY: run test lint bench install messages clean-var
 
@@ -18,10 +20,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Serve the portal with a Celery worker and beat on http://127.0.0.1:8000 (Ctrl-C stops all).
-# Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis under var/ are used.
+# Serve the portal with a Celery worker and beat on http://127.0.0.1:$(PORT) (Ctrl-C stops all).
+# Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis under var/ (or
+# $TIMPORA_VAR_DIR) are used. honcho reads no .env: that file is docker compose's production
+# configuration.
 run: install
-	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(VENV)/bin/honcho -f Procfile.dev start'
+	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null -p $(PORT)'
 
 # The whole suite (browser tests included) against DATABASE_URL / REDIS_URL, else embedded servers.
 test: install

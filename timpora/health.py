@@ -44,3 +44,20 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+class HealthCheckMiddleware:
+    """Answer ``GET /healthz`` before host validation and the HTTPS redirect.
+
+    Container probes call ``http://localhost:8000/healthz``: plain HTTP, and a Host header that
+    is not in ``ALLOWED_HOSTS``. Placed first in ``MIDDLEWARE``, this answers them without ever
+    reading the Host header; every other request passes through untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -5,6 +5,7 @@ Production sets ``DEBUG=0`` and must then provide ``SECRET_KEY``, ``ALLOWED_HOST
 ``DATABASE_URL`` and ``REDIS_URL``; ``manage.py check --deploy`` passes with those.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# Local state: embedded database and Redis, media, beat schedule, collected static files.
+# TIMPORA_VAR_DIR moves it (a fresh temporary directory gives a fresh embedded setup).
+VAR_DIR = Path(env("TIMPORA_VAR_DIR", default=str(BASE_DIR / "var")))
 # https://django-environ.readthedocs.io/en/latest/
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -51,12 +55,17 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "guardian",
+    "axes",
     "agencies",
     "foreigners",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before SecurityMiddleware (no HTTPS redirect) and before anything
+    # reads the Host header, so container probes on http://localhost:8000 work whatever
+    # ALLOWED_HOSTS says. It reveals only reachability.
+    "timpora.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "timpora.urls"
@@ -120,6 +131,8 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login for a username+address that is locked out (django-axes).
+    "timpora.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -147,12 +160,12 @@ USE_TZ = True
 
 # --- Static and media. Media (photos) are private: served only through permission-checked views.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))},
+        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
     },
     "staticfiles": {
         # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
@@ -164,20 +177,48 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+# Development serves static files from the app directories as they change (and needs no
+# collectstatic); production serves the collected, hashed files indexed once at start-up.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-# --- Email (https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url)
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
-EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "")
-EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
-EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# --- Email: one variable, EMAIL_URL, turned into Django 6.1's MAILERS (the EMAIL_BACKEND /
+# EMAIL_HOST… settings are deprecated and may not be combined with MAILERS).
+# https://docs.djangoproject.com/en/6.1/ref/settings/#mailers
+# Schemes: consolemail:// (default: prints mail), smtp://user:pass@host:25, smtp+tls://…:587
+# (STARTTLS), smtp+ssl://…:465, filemail:///absolute/dir, memorymail://, dummymail://.
+# Tests need nothing: Django's test runner swaps every mailer for the locmem backend.
+
+
+def _mailers_from_url(url: str) -> dict:
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    options: dict = {}
+    if backend.endswith(".smtp.EmailBackend"):
+        options = {
+            "host": config.get("EMAIL_HOST") or "localhost",
+            "port": config.get("EMAIL_PORT"),
+            "username": config.get("EMAIL_HOST_USER") or "",
+            "password": config.get("EMAIL_HOST_PASSWORD") or "",
+            "use_tls": bool(config.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+            "timeout": int(parse_qs(urlsplit(url).query).get("timeout", ["30"])[0]),
+        }
+    elif backend.endswith(".filebased.EmailBackend"):
+        # django-environ drops the leading slash of filemail:///abs/path; read the path ourselves.
+        path = urlsplit(url).path or str(VAR_DIR / "mail")
+        options = {"file_path": path}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = _mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Timpora <no-reply@timpora.localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Timpora] "
+# Who gets server-error mail: comma-separated addresses.
+ADMINS = env.list("ADMINS", default=[])
 
 # --- Security (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/)
 SESSION_COOKIE_HTTPONLY = True
@@ -191,8 +232,26 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# /healthz answers plain HTTP for container probes.
+# /healthz answers plain HTTP for container probes (see HealthCheckMiddleware; this exemption
+# covers the case where the middleware is removed).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a reverse proxy (nginx, a load balancer) the client address is in X-Forwarded-For;
+# PROXY_COUNT says how many proxies of ours append to it (0: use REMOTE_ADDR).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# --- Login lockout (django-axes, https://django-axes.readthedocs.io/en/latest/4_configuration.html)
+# Lock the username *from that address* after 5 failures for 30 minutes (ASVS 6.1.1, 6.3.1): an
+# attacker elsewhere cannot lock a known officer out. A successful login resets the count.
+# Unlock early with `manage.py axes_reset_username USERNAME`.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "timpora.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "timpora.security.client_ip"
 
 # --- Django REST framework
 REST_FRAMEWORK = {
@@ -264,12 +323,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 6 * 3600},
     },
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Server errors by email to ADMINS, in production only.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler prints only with DEBUG on and its records also reach
+        # the root handler: without this every development log line appeared twice.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -1,0 +1,202 @@
+"""The Django admin never answers bad input with a 500: every add/change form reports the
+problem (duplicate, dates out of order, a missing company NIB, a malformed code) next to the
+form, and every registered model's list and add pages load."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from foreigners.models import Foreigner, Residence, Sponsor, StayPermit, TravelDocument
+from reports.models import Sighting
+from tests.factories import (
+    AgencyFactory,
+    ForeignerFactory,
+    ResidenceFactory,
+    SponsorFactory,
+    StayPermitFactory,
+    TravelDocumentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _management(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+FOREIGNER_INLINES = {
+    **_management("documents"),
+    **_management("permits"),
+    **_management("residences"),
+}
+
+
+def _url(model, action="add", *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def _errors(response) -> dict:
+    """Field errors of the main form plus its non-field errors under '__all__'."""
+    assert response.status_code == 200, response.status_code
+    form = response.context["adminform"].form
+    return {k: [str(m) for m in v] for k, v in form.errors.items()}
+
+
+def _inline_errors(response) -> list:
+    return [
+        {k: [str(m) for m in v] for k, v in f.errors.items()}
+        for inline in response.context["inline_admin_formsets"]
+        for f in inline.formset.forms
+        if f.errors
+    ] + [
+        [str(m) for m in inline.formset.non_form_errors()]
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.non_form_errors()
+    ]
+
+
+def _foreigner_data(**overrides) -> dict:
+    data = {
+        "family_name": "Wang",
+        "given_names": "Lei",
+        "sex": "M",
+        "birth_date": "1985-05-17",
+        "nationality": "CHN",
+        "birth_place": "",
+        "occupation": "",
+        **FOREIGNER_INLINES,
+    }
+    data.update(overrides)
+    return data
+
+
+def _document_data(foreigner, **overrides) -> dict:
+    data = {
+        "foreigner": foreigner.pk,
+        "kind": "passport",
+        "number": "E12345678",
+        "issuing_country": "CHN",
+        "issued_on": "2020-01-01",
+        "expires_on": "2030-01-01",
+    }
+    data.update(overrides)
+    return data
+
+
+def _permit_data(foreigner, **overrides) -> dict:
+    data = {
+        "foreigner": foreigner.pk,
+        "kind": "ITAS",
+        "visa_index": "E23",
+        "number": "2C11AA0001",
+        "issued_on": "2025-01-01",
+        "valid_from": "2025-01-01",
+        "valid_until": "2026-01-01",
+        "sponsor": "",
+        "purpose": "",
+        "status": "active",
+        "extends": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _residence_data(foreigner, **overrides) -> dict:
+    data = {
+        "foreigner": foreigner.pk,
+        "address": "Jl. Bau Massepe No. 2",
+        "region": "73.72.03.1001",
+        "latitude": "",
+        "longitude": "",
+        "from_date": "2025-01-01",
+        "to_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _sponsor_data(**overrides) -> dict:
+    data = {
+        "kind": "company",
+        "name": "PT Maju Jaya",
+        "nib": "9120000000001",
+        "nik": "",
+        "address": "",
+        "region": "",
+        "phone": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _sighting_data(agency, user, **overrides) -> dict:
+    data = {
+        "reporter": user.pk,
+        "reporting_agency": agency.pk,
+        "observed_at_0": "2026-11-01",
+        "observed_at_1": "10:00:00",
+        "region": "73.72.03.1001",
+        "place": "Pasar Lakessi",
+        "latitude": "",
+        "longitude": "",
+        "activity": "work",
+        "description": "Seen working at a shop",
+        "foreigner": "",
+        "apparent_nationality": "CHN",
+        "apparent_sex": "",
+        "person_count": "1",
+        "unidentified_description": "",
+        "review_status": "pending",
+        "reviewed_by": "",
+        "reviewed_at_0": "",
+        "reviewed_at_1": "",
+        "review_note": "",
+        **_management("photos"),
+    }
+    data.update(overrides)
+    return data
+
+
+# --- exploratory
+def test_explore(admin_client, regions):
+    f = ForeignerFactory()
+    TravelDocumentFactory(foreigner=f, number="E12345678", issuing_country="CHN")
+    cases = {
+        "foreigner_1850": (_url(Foreigner), _foreigner_data(birth_date="1850-01-01")),
+        "foreigner_badcountry": (_url(Foreigner), _foreigner_data(nationality="XXX")),
+        "doc_dup": (_url(TravelDocument), _document_data(f)),
+        "doc_expiry": (_url(TravelDocument), _document_data(f, number="E99999999", expires_on="2019-01-01")),
+        "permit_range": (_url(StayPermit), _permit_data(f, valid_until="2024-06-01")),
+        "residence_two_current": (_url(Residence), _residence_data(f)),
+        "residence_to_before_from": (_url(Residence), _residence_data(f, to_date="2024-01-01")),
+        "residence_half_coords": (_url(Residence), _residence_data(f, latitude="-4.0")),
+        "sponsor_no_nib": (_url(Sponsor), _sponsor_data(nib="")),
+        "sponsor_person_no_nik": (_url(Sponsor), _sponsor_data(kind="person", nib="")),
+        "region_bad": (_url(__import__("agencies.models").models.Region), {"code": "73.7", "name": "x", "level": "kota", "parent": "73"}),
+        "region_wrong_parent": (_url(__import__("agencies.models").models.Region), {"code": "74.01", "name": "x", "level": "kota", "parent": "73"}),
+    }
+    ResidenceFactory(foreigner=f)
+    agency = AgencyFactory()
+    user = UserFactory()
+    cases["sighting_undescribed"] = (_url(Sighting), _sighting_data(agency, user, apparent_nationality=""))
+    cases["sighting_reviewed_no_time"] = (_url(Sighting), _sighting_data(agency, user, review_status="verified"))
+    cases["foreigner_two_current_inline"] = (_url(Foreigner), _foreigner_data(**_management("residences", 2), **{
+        f"residences-{i}-{k}": v for i in range(2) for k, v in _residence_data(f).items() if k != "foreigner"}))
+    for name, (url, data) in cases.items():
+        try:
+            r = admin_client.post(url, data)
+        except Exception as e:
+            print(name, "EXCEPTION", type(e).__name__, e)
+            continue
+        if r.status_code != 200:
+            print(name, r.status_code)
+            continue
+        print(name, _errors(r), _inline_errors(r))
