@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "timpora.context_processors.portal",
             ],
         },
     },
@@ -164,6 +165,18 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- Dashboard map (Leaflet, vendored). No tile server by default: pages load nothing from
+# outside the server, and the map still shows kecamatan markers and sighting points on a blank
+# background. Set MAP_TILE_URL (e.g. an internal tile server, "https://tiles.example/{z}/{x}/{y}.png")
+# to draw a base map.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+# Parepare's city centre and harbour (agencies/data/regions_parepare.csv notes).
+MAP_CENTER = [
+    env.float("MAP_CENTER_LAT", default=-4.0167),
+    env.float("MAP_CENTER_LON", default=119.6236),
+]
 
 # --- Email (https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
