@@ -26,8 +26,12 @@ def region_code_field(**kwargs) -> models.ForeignKey:
 
 def region_prefix_q(field: str, code: str) -> Q:
     """Records whose region ``field`` lies in the subtree rooted at ``code``: an indexed prefix
-    match on the materialised path (the Kemendagri code is the primary key)."""
-    return Q(**{f"{field}": code}) | Q(**{f"{field}__startswith": f"{code}."})
+    match on the materialised path (the Kemendagri code is the primary key).
+
+    ``field`` is a code column (``code``, ``region_id``) or a foreign key to Region (``region``,
+    ``residence_region``); for the latter ``__pk`` reaches the key column without a join."""
+    column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
+    return Q(**{f"{field}": code}) | Q(**{f"{column}__startswith": f"{code}."})
 
 
 def pattern_index(field: str, name: str) -> models.Index:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
@@ -115,6 +118,14 @@ class ForeignerForm(forms.ModelForm):
         if not can_edit_employment:
             del self.fields["occupation"]
 
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value < dt.date(1900, 1, 1):
+            raise forms.ValidationError(_("Enter a date of birth after 1900."))
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return value
+
 
 class TokenMixin:
     """Carries the ``updated_at`` a child record was loaded with, for stale-edit detection."""
@@ -125,8 +136,6 @@ class TokenMixin:
             self.fields["token"].initial = self.instance.updated_at.isoformat()
 
     def token_value(self):
-        import datetime as dt
-
         raw = self.cleaned_data.get("token") or ""
         try:
             return dt.datetime.fromisoformat(raw) if raw else None
