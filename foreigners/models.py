@@ -11,6 +11,8 @@ residence certificate.
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -110,6 +112,9 @@ class Foreigner(TimestampedModel):
         indexes = [
             pattern_index("residence_region", "foreigner_region_prefix_idx"),
             pattern_index("search_name", "foreigner_name_prefix_idx"),
+            # Word-prefix name search ("partial" match on any word start) without pg_trgm,
+            # which the embedded PostgreSQL lacks: a GIN index over the words of the name.
+            GinIndex(SearchVector("search_name", config="simple"), name="foreigner_name_words_idx"),
         ]
         constraints = [
             models.CheckConstraint(

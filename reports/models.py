@@ -492,3 +492,36 @@ class AgencyDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}"
+
+
+class SightingComment(models.Model):
+    """A note in a sighting's discussion thread; readable by whoever may read the sighting."""
+
+    sighting = models.ForeignKey(
+        Sighting, verbose_name=_("sighting"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sighting comment")
+        verbose_name_plural = _("sighting comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sighting", "created_at"], name="sighting_comment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sighting_id}: {self.body[:40]}"

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.access",
+                "timpora.context_processors.portal",
             ],
         },
     },
@@ -183,6 +184,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- Dashboard map (Leaflet, vendored). No tile server by default: pages load nothing from
+# outside the server, and the map still shows kecamatan markers and sighting points on a blank
+# background. Set MAP_TILE_URL (e.g. an internal tile server, "https://tiles.example/{z}/{x}/{y}.png")
+# to draw a base map.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+# Parepare's city centre and harbour (agencies/data/regions_parepare.csv notes).
+MAP_CENTER = [
+    env.float("MAP_CENTER_LAT", default=-4.0167),
+    env.float("MAP_CENTER_LON", default=119.6236),
+]
 
 # --- Email: one variable, EMAIL_URL, turned into Django 6.1's MAILERS (the EMAIL_BACKEND /
 # EMAIL_HOST… settings are deprecated and may not be combined with MAILERS).

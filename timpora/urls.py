@@ -15,5 +15,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akses/", include("agencies.urls")),
     path("api/", include("timpora.api_urls")),
+    path("orang-asing/", include("foreigners.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

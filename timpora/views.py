@@ -3,7 +3,41 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from agencies.access import Category, access_for
+from foreigners.views import permissions
+from reports.models import Flag, Sighting
+from reports.selectors import visible_flags, visible_sightings
+from reports.services import can_review_sightings
+
+HOME_ROWS = 8
+
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """What needs the user's attention: open flags routed to their agency, sightings waiting
+    for review (reviewers), their own recent sightings."""
+    access = access_for(request.user)
+    ctx = {"access": access, "can": permissions(access)}
+    if access.can_read(Category.FLAG):
+        open_flags = visible_flags(request.user).filter(state__in=Flag.OPEN_STATES)
+        ctx["open_flags"] = list(
+            open_flags.select_related("foreigner").order_by("-severity", "-opened_at", "-id")[
+                :HOME_ROWS
+            ]
+        )
+    if can_review_sightings(request.user):
+        ctx["can_review"] = True
+        ctx["pending_sightings"] = list(
+            visible_sightings(request.user)
+            .filter(review_status=Sighting.ReviewStatus.PENDING)
+            .select_related("region")
+            .order_by("observed_at", "id")[:HOME_ROWS]
+        )
+    if access.can_write(Category.SIGHTING):
+        ctx["my_sightings"] = list(
+            visible_sightings(request.user)
+            .filter(reporter=request.user)
+            .select_related("region")
+            .order_by("-created_at", "-id")[:5]
+        )
+    return render(request, "home.html", ctx)

@@ -1,0 +1,201 @@
+"""Forms of the foreign-national pages. Validation only: the writes live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.access import access_for
+from agencies.models import Region
+
+from .countries import COUNTRY_CHOICES
+from .models import Foreigner, Residence, StayPermit, TravelDocument
+from .search import (
+    PERMIT_STATUS_CANCELLED,
+    PERMIT_STATUS_EXPIRED,
+    PERMIT_STATUS_NONE,
+    PERMIT_STATUS_VALID,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def regions_in_scope(user, levels=(Region.Level.KECAMATAN, Region.Level.KELURAHAN)):
+    """Regions inside the user's geographic scope, at the given levels."""
+    return Region.objects.filter(access_for(user).region_q("code"), level__in=levels).order_by(
+        "code"
+    )
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        indent = "— " if obj.level == Region.Level.KELURAHAN else ""
+        return f"{indent}{obj.name} ({obj.code})"
+
+
+class SearchForm(forms.Form):
+    """The search filters that may travel in a URL (no document numbers)."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), required=False, choices=[("", _("Any"))] + list(COUNTRY_CHOICES)
+    )
+    permit_kind = forms.ChoiceField(
+        label=_("Permit kind"),
+        required=False,
+        choices=[("", _("Any"))] + list(StayPermit.Kind.choices),
+    )
+    permit_status = forms.ChoiceField(
+        label=_("Permit status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (PERMIT_STATUS_VALID, _("Valid today")),
+            (PERMIT_STATUS_EXPIRED, _("Expired, no valid permit")),
+            (PERMIT_STATUS_CANCELLED, _("Has a cancelled permit")),
+            (PERMIT_STATUS_NONE, _("No permit recorded")),
+        ],
+    )
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    after = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, user, can_filter_permits: bool, can_filter_residence: bool, **kw):
+        super().__init__(*args, **kw)
+        if can_filter_residence:
+            kecamatan = regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+            self.fields["kecamatan"].choices = [("", _("Any"))] + [
+                (r.code, f"{r.name} ({r.code})") for r in kecamatan
+            ]
+        else:
+            del self.fields["kecamatan"]
+        if not can_filter_permits:
+            del self.fields["permit_kind"]
+            del self.fields["permit_status"]
+
+
+class DocumentNumberSearchForm(forms.Form):
+    """Search by passport number: posted, never put in a URL (it would end up in logs and
+    browser history)."""
+
+    document_number = forms.CharField(
+        label=_("Passport or travel document number"), max_length=20, min_length=5
+    )
+
+
+class ForeignerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Foreigner
+        fields = [
+            "family_name",
+            "given_names",
+            "sex",
+            "birth_date",
+            "birth_place",
+            "nationality",
+            "occupation",
+            "photo",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+
+    def __init__(self, *args, can_edit_employment: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        if not can_edit_employment:
+            del self.fields["occupation"]
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value < dt.date(1900, 1, 1):
+            raise forms.ValidationError(_("Enter a date of birth after 1900."))
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return value
+
+
+class TokenMixin:
+    """Carries the ``updated_at`` a child record was loaded with, for stale-edit detection."""
+
+    def init_token(self):
+        self.fields["token"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk and not self.is_bound:
+            self.fields["token"].initial = self.instance.updated_at.isoformat()
+
+    def token_value(self):
+        raw = self.cleaned_data.get("token") or ""
+        try:
+            return dt.datetime.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
+
+
+class DocumentForm(TokenMixin, forms.ModelForm):
+    class Meta:
+        model = TravelDocument
+        fields = ["kind", "number", "issuing_country", "issued_on", "expires_on"]
+        widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()
+
+    def clean_number(self):
+        return (self.cleaned_data.get("number") or "").upper().replace(" ", "")
+
+
+class PermitForm(TokenMixin, forms.ModelForm):
+    class Meta:
+        model = StayPermit
+        fields = [
+            "kind",
+            "visa_index",
+            "number",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "purpose",
+            "status",
+            "extends",
+        ]
+        widgets = {
+            "issued_on": DateInput(),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+        }
+
+    def __init__(self, *args, foreigner: Foreigner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()
+        previous = StayPermit.objects.filter(foreigner=foreigner)
+        if self.instance.pk:
+            previous = previous.exclude(pk=self.instance.pk)
+        self.fields["extends"].queryset = previous
+        self.fields["extends"].help_text = _("For an extension: the permit it extends.")
+
+
+class ResidenceForm(TokenMixin, forms.ModelForm):
+    class Meta:
+        model = Residence
+        fields = ["address", "region", "latitude", "longitude", "from_date", "to_date"]
+        widgets = {"from_date": DateInput(), "to_date": DateInput()}
+        field_classes = {"region": RegionChoiceField}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()
+        self.fields["region"].queryset = regions_in_scope(user)
+        self.fields["to_date"].help_text = _("Leave empty for the current residence.")

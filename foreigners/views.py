@@ -1,0 +1,325 @@
+"""Foreign-national pages: search, detail, record maintenance, photo.
+
+Thin: records come from :func:`visible_foreigners` (invisible ones answer 404), sections are
+masked with ``access.can_read``, writes go through :mod:`foreigners.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agencies.access import Category, access_for
+
+from . import services
+from .forms import (
+    DocumentForm,
+    DocumentNumberSearchForm,
+    ForeignerForm,
+    PermitForm,
+    ResidenceForm,
+    SearchForm,
+)
+from .models import Residence, StayPermit, TravelDocument
+from .search import SearchCriteria, foreigner_by_document_number, foreigner_search, keyset_page
+from .selectors import visible_foreigners
+
+CATEGORIES = ("identity", "document", "permit", "residence", "employment", "sighting", "flag")
+
+
+def permissions(access) -> dict:
+    """``{"read": {category: bool}, "write": {…}}`` for templates."""
+    return {
+        "read": {c: access.can_read(c) for c in CATEGORIES},
+        "write": {c: access.can_write(c) for c in CATEGORIES},
+    }
+
+
+def _require_write(request, category: str) -> None:
+    if not access_for(request.user).can_write(category):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def foreigner_list(request):
+    access = access_for(request.user)
+    form = SearchForm(
+        request.GET or None,
+        user=request.user,
+        can_filter_permits=access.can_read(Category.PERMIT),
+        can_filter_residence=access.can_read(Category.RESIDENCE),
+    )
+    number_form = DocumentNumberSearchForm(request.POST or None)
+    page = None
+    number_results = None
+    searched = False
+    if request.method == "POST":
+        if not access.can_read(Category.DOCUMENT):
+            raise PermissionDenied
+        if number_form.is_valid():
+            number_results = list(
+                foreigner_by_document_number(
+                    request.user, number_form.cleaned_data["document_number"]
+                )[:20]
+            )
+    elif form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        criteria = SearchCriteria(
+            name=data.get("q") or "",
+            nationality=data.get("nationality") or "",
+            permit_kind=data.get("permit_kind") or "",
+            permit_status=data.get("permit_status") or "",
+            kecamatan=data.get("kecamatan") or "",
+        )
+        searched = True
+        page = keyset_page(
+            foreigner_search(request.user, criteria),
+            after=data.get("after"),
+            before=data.get("before"),
+        )
+    elif not form.is_bound:
+        page = keyset_page(visible_foreigners(request.user))
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    return render(
+        request,
+        "foreigners/foreigner_list.html",
+        {
+            "form": form,
+            "number_form": number_form,
+            "page": page,
+            "number_results": number_results,
+            "searched": searched,
+            "query": query.urlencode(),
+            "can": permissions(access),
+        },
+    )
+
+
+@login_required
+@require_GET
+def foreigner_lookup(request):
+    """Up to ten visible foreign nationals whose name words start with ``q`` (for pickers)."""
+    from .search import name_filter
+
+    q = (request.GET.get("q") or "").strip()
+    rows = []
+    if len(q) >= 2:
+        qs = name_filter(visible_foreigners(request.user), q).order_by("search_name", "id")[:10]
+        rows = [
+            {
+                "id": f.pk,
+                "name": f.full_name,
+                "nationality": f.nationality,
+                "born": f.birth_date.year,
+            }
+            for f in qs
+        ]
+    return JsonResponse({"results": rows})
+
+
+@login_required
+@require_GET
+def foreigner_detail(request, pk: int):
+    foreigner = get_object_or_404(
+        visible_foreigners(request.user).select_related("residence_region"), pk=pk
+    )
+    access = access_for(request.user)
+    can = permissions(access)
+    ctx = {"foreigner": foreigner, "can": can}
+    if can["read"]["document"]:
+        ctx["documents"] = list(foreigner.documents.all())
+    if can["read"]["permit"]:
+        permits = list(
+            foreigner.permits.select_related("sponsor", "extends").order_by("valid_from", "id")
+        )
+        ctx["permits"] = permits
+        ctx["movements"] = list(foreigner.movements.all()[:50])
+    if can["read"]["residence"]:
+        ctx["residences"] = list(foreigner.residences.select_related("region"))
+    if can["read"]["sighting"]:
+        from_reports = _reports_selectors()
+        ctx["sightings"] = list(
+            from_reports.visible_sightings(request.user)
+            .filter(foreigner=foreigner)
+            .select_related("region")[:50]
+        )
+    if can["read"]["flag"]:
+        ctx["flags"] = list(
+            _reports_selectors().visible_flags(request.user).filter(foreigner=foreigner)[:50]
+        )
+    return render(request, "foreigners/foreigner_detail.html", ctx)
+
+
+def _reports_selectors():
+    # The detail page shows reports about the person; imported lazily because the apps depend
+    # one way (reports → foreigners) and only this page joins them.
+    from reports import selectors
+
+    return selectors
+
+
+@login_required
+@require_GET
+def foreigner_photo(request, pk: int):
+    foreigner = get_object_or_404(visible_foreigners(request.user), pk=pk)
+    if not foreigner.photo:
+        raise Http404
+    response = FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def foreigner_create(request):
+    _require_write(request, Category.IDENTITY)
+    access = access_for(request.user)
+    form = ForeignerForm(
+        request.POST or None,
+        request.FILES or None,
+        can_edit_employment=access.can_write(Category.EMPLOYMENT),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            foreigner = services.foreigner_create(
+                data=form.cleaned_data, photo=form.cleaned_data.get("photo")
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The record was created."))
+            return redirect("foreigner-detail", pk=foreigner.pk)
+    return render(
+        request, "foreigners/record_form.html", {"form": form, "title": _("New foreign national")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def foreigner_edit(request, pk: int):
+    _require_write(request, Category.IDENTITY)
+    foreigner = get_object_or_404(visible_foreigners(request.user), pk=pk)
+    access = access_for(request.user)
+    form = ForeignerForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=foreigner,
+        can_edit_employment=access.can_write(Category.EMPLOYMENT),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.foreigner_update(
+                foreigner_id=foreigner.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                data=form.cleaned_data,
+                photo=form.cleaned_data.get("photo") or None,
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("foreigner-detail", pk=foreigner.pk)
+    return render(
+        request,
+        "foreigners/record_form.html",
+        {"form": form, "foreigner": foreigner, "title": _("Edit identity")},
+    )
+
+
+# Child records: one generic create/edit view per kind, configured here.
+CHILDREN = {
+    "document": {
+        "model": TravelDocument,
+        "form": DocumentForm,
+        "category": Category.DOCUMENT,
+        "create": services.document_create,
+        "update": services.document_update,
+        "id_arg": "document_id",
+        "title_new": _("New travel document"),
+        "title_edit": _("Edit travel document"),
+    },
+    "permit": {
+        "model": StayPermit,
+        "form": PermitForm,
+        "category": Category.PERMIT,
+        "create": services.permit_create,
+        "update": services.permit_update,
+        "id_arg": "permit_id",
+        "title_new": _("New stay permit"),
+        "title_edit": _("Edit stay permit"),
+    },
+    "residence": {
+        "model": Residence,
+        "form": ResidenceForm,
+        "category": Category.RESIDENCE,
+        "create": services.residence_create,
+        "update": services.residence_update,
+        "id_arg": "residence_id",
+        "title_new": _("New residence"),
+        "title_edit": _("Edit residence"),
+    },
+}
+
+
+def _child_form(kind, request, foreigner, instance=None):
+    conf = CHILDREN[kind]
+    kwargs = {"instance": instance}
+    if kind == "permit":
+        kwargs["foreigner"] = foreigner
+    if kind == "residence":
+        kwargs["user"] = request.user
+    return conf["form"](request.POST or None, **kwargs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
+    conf = CHILDREN[kind]
+    _require_write(request, conf["category"])
+    foreigner = get_object_or_404(visible_foreigners(request.user), pk=pk)
+    instance = None
+    if child_pk is not None:
+        instance = get_object_or_404(conf["model"].objects.filter(foreigner=foreigner), pk=child_pk)
+    form = _child_form(kind, request, foreigner, instance)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "token"}
+        try:
+            if instance is None:
+                conf["create"](foreigner=foreigner, data=data)
+            else:
+                conf["update"](
+                    **{conf["id_arg"]: instance.pk},
+                    expected_updated_at=form.token_value(),
+                    data=data,
+                )
+        except services.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("foreigner-detail", pk=foreigner.pk)
+    title = conf["title_edit"] if instance else conf["title_new"]
+    return render(
+        request,
+        "foreigners/record_form.html",
+        {"form": form, "foreigner": foreigner, "title": title},
+    )

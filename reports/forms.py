@@ -1,0 +1,205 @@
+"""Forms of the sighting, review and alert pages. Validation only: writes live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from foreigners.countries import COUNTRY_CHOICES
+from foreigners.forms import RegionChoiceField
+from foreigners.models import Foreigner
+
+from .models import Flag, Sighting
+from .services import MAX_PHOTOS, sighting_regions
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input (https://docs.djangoproject.com/en/stable/topics/http/file-uploads/#uploading-multiple-files)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("At most %(n)d photos."), params={"n": MAX_PHOTOS}, code="too_many"
+            )
+        return files
+
+
+class SightingForm(forms.Form):
+    PERSON_KNOWN = "known"
+    PERSON_UNKNOWN = "unknown"
+
+    region = RegionChoiceField(label=_("Kelurahan / kecamatan"), queryset=None)
+    place = forms.CharField(label=_("Place / address"), max_length=300)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-180,
+        max_value=180,
+    )
+    observed_at = forms.DateTimeField(
+        label=_("Time observed"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    activity = forms.ChoiceField(label=_("Activity"), choices=Sighting.Activity.choices)
+    description = forms.CharField(
+        label=_("What was seen"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    person = forms.ChoiceField(
+        label=_("The person"),
+        choices=[
+            (PERSON_UNKNOWN, _("Not identified: describe the person")),
+            (PERSON_KNOWN, _("A registered foreign national")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PERSON_UNKNOWN,
+    )
+    foreigner = forms.IntegerField(
+        label=_("Registered foreign national (record number)"), required=False, min_value=1
+    )
+    apparent_nationality = forms.ChoiceField(
+        label=_("Apparent nationality"),
+        required=False,
+        choices=[("", _("Unknown"))] + list(COUNTRY_CHOICES),
+    )
+    apparent_sex = forms.ChoiceField(
+        label=_("Apparent sex"),
+        required=False,
+        choices=[("", _("Unknown"))] + list(Foreigner.Sex.choices),
+    )
+    person_count = forms.IntegerField(
+        label=_("Number of persons"), min_value=1, max_value=500, initial=1
+    )
+    unidentified_description = forms.CharField(
+        label=_("Description of the person(s)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos (up to 5)"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        regions = sighting_regions(user)
+        self.fields["region"].queryset = regions
+        if not self.is_bound:
+            self.fields["observed_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") == self.PERSON_KNOWN:
+            if not data.get("foreigner"):
+                self.add_error("foreigner", _("Choose the registered person."))
+        else:
+            data["foreigner"] = None
+            if (
+                not data.get("apparent_nationality")
+                and not (data.get("unidentified_description") or "").strip()
+            ):
+                self.add_error(
+                    "unidentified_description",
+                    _("Give the apparent nationality or describe the person."),
+                )
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        observed = data.get("observed_at")
+        if observed and observed > timezone.now() + dt.timedelta(minutes=5):
+            self.add_error("observed_at", _("The time observed cannot be in the future."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Sighting.ReviewStatus.VERIFIED, _("Verify")),
+            (Sighting.ReviewStatus.DISMISSED, _("Dismiss")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (required to dismiss)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == Sighting.ReviewStatus.DISMISSED
+            and not (data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Give the reason for dismissing this sighting."))
+        return data
+
+
+class LinkForm(forms.Form):
+    foreigner = forms.IntegerField(
+        label=_("Registered foreign national (record number)"), min_value=1
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FlagFilterForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+    severity = forms.TypedChoiceField(
+        label=_("Severity at least"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any"))] + list(Flag.Severity.choices),
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Open or acknowledged")), ("all", _("All"))] + list(Flag.State.choices),
+    )
+
+    def __init__(self, *args, rules: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", _("Any"))] + [(r, r) for r in rules]
+
+
+class FlagResolveForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,171 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from foreigners.models import Foreigner, Residence, StayPermit
+from tests.factories import (
+    ForeignerFactory,
+    ResidenceFactory,
+    StayPermitFactory,
+    TravelDocumentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(regions):
+    foreigner = ForeignerFactory(family_name="Müller", given_names="Jörg", nationality="DEU")
+    TravelDocumentFactory(foreigner=foreigner, number="C01X00T47", issuing_country="DEU")
+    StayPermitFactory(foreigner=foreigner, number="2C11AB0001")
+    ResidenceFactory(foreigner=foreigner, region_id="73.72.03.1001")
+    return foreigner
+
+
+def test_search_by_partial_accent_free_name_finds_the_person(client, kanim_officer, person):
+    client.force_login(kanim_officer)
+    response = client.get(reverse("foreigner-list"), {"q": "mull jo"})
+    assert response.status_code == 200
+    assert "Jörg Müller" in response.content.decode()
+
+
+def test_search_by_name_does_not_match_inside_words(client, kanim_officer, person):
+    client.force_login(kanim_officer)
+    response = client.get(reverse("foreigner-list"), {"q": "uller"})
+    assert "Jörg Müller" not in response.content.decode()
+
+
+def test_passport_search_is_posted_and_finds_the_holder(client, polres_officer, person):
+    client.force_login(polres_officer)
+    response = client.post(reverse("foreigner-list"), {"document_number": "c01x00t47"})
+    assert response.status_code == 200
+    assert "Jörg Müller" in response.content.decode()
+
+
+def test_passport_search_refused_without_document_access(client, kemenag_officer, person):
+    client.force_login(kemenag_officer)
+    response = client.post(reverse("foreigner-list"), {"document_number": "C01X00T47"})
+    assert response.status_code == 403
+
+
+def test_search_pages_forward_and_back_without_count(client, kanim_officer, regions, monkeypatch):
+    from foreigners import search
+
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    for name in ["Ahn", "Baker", "Chen", "Dubois", "Evans"]:
+        ForeignerFactory(family_name=name, given_names="")
+    client.force_login(kanim_officer)
+    first = client.get(reverse("foreigner-list"), {"q": ""})
+    assert [f.family_name for f in first.context["page"].rows] == ["Ahn", "Baker"]
+    after = first.context["page"].next_cursor
+    second = client.get(reverse("foreigner-list"), {"q": "", "after": after})
+    assert [f.family_name for f in second.context["page"].rows] == ["Chen", "Dubois"]
+    back = client.get(reverse("foreigner-list"), {"q": "", "before": second.context["page"].prev_cursor})
+    assert [f.family_name for f in back.context["page"].rows] == ["Ahn", "Baker"]
+
+
+def test_detail_shows_sections_per_policy(client, kemenag_officer, polres_officer, person):
+    client.force_login(polres_officer)
+    page = client.get(reverse("foreigner-detail", args=[person.pk])).content.decode()
+    assert "C01X00T47" in page and "2C11AB0001" in page
+    client.force_login(kemenag_officer)
+    page = client.get(reverse("foreigner-detail", args=[person.pk])).content.decode()
+    assert "Müller" in page
+    assert "C01X00T47" not in page and "2C11AB0001" not in page
+    assert "Restricted" in page
+
+
+def test_detail_of_record_outside_scope_is_not_found(client, camat_ujung, person):
+    client.force_login(camat_ujung)
+    response = client.get(reverse("foreigner-detail", args=[person.pk]))
+    assert response.status_code == 404
+
+
+def test_officer_creates_a_foreigner(client, kanim_officer):
+    client.force_login(kanim_officer)
+    response = client.post(
+        reverse("foreigner-create"),
+        {
+            "family_name": "Tanaka",
+            "given_names": "Hiro",
+            "sex": "M",
+            "birth_date": "1990-02-03",
+            "nationality": "JPN",
+        },
+    )
+    foreigner = Foreigner.objects.get(family_name="Tanaka")
+    assert response.status_code == 302
+    assert foreigner.search_name == "hiro tanaka"
+
+
+def test_invalid_create_keeps_input_and_shows_field_errors(client, kanim_officer):
+    client.force_login(kanim_officer)
+    response = client.post(
+        reverse("foreigner-create"),
+        {"family_name": "Tanaka", "given_names": "Hiro", "sex": "M", "birth_date": "1800-01-01", "nationality": "JPN"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Tanaka"' in page
+    assert 'class="error"' in page
+
+
+def test_non_kanim_may_not_create_records(client, polres_officer):
+    client.force_login(polres_officer)
+    assert client.get(reverse("foreigner-create")).status_code == 403
+
+
+def test_stale_edit_is_refused_with_a_clear_message(client, kanim_officer, person):
+    client.force_login(kanim_officer)
+    url = reverse("foreigner-edit", args=[person.pk])
+    form = {
+        "family_name": "Müller",
+        "given_names": "Jörg",
+        "sex": "M",
+        "birth_date": "1985-05-17",
+        "nationality": "DEU",
+        "version": person.version,
+    }
+    assert client.post(url, {**form, "birth_place": "Berlin"}).status_code == 302
+    response = client.post(url, {**form, "birth_place": "Hamburg"})
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    assert 'value="Hamburg"' in response.content.decode()
+    person.refresh_from_db()
+    assert person.birth_place == "Berlin"
+
+
+def test_new_current_residence_moves_the_person(client, kanim_officer, person):
+    client.force_login(kanim_officer)
+    response = client.post(
+        reverse("residence-create", args=[person.pk]),
+        {"address": "Jl. Baru 2", "region": "73.72.02", "from_date": "2025-01-01"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.residence_region_id == "73.72.02"
+    assert Residence.objects.filter(foreigner=person, to_date__isnull=True).count() == 1
+
+
+def test_extension_supersedes_the_previous_permit(client, kanim_officer, person):
+    client.force_login(kanim_officer)
+    previous = person.permits.get()
+    today = timezone.localdate()
+    response = client.post(
+        reverse("permit-create", args=[person.pk]),
+        {
+            "kind": "ITAS",
+            "visa_index": "E23",
+            "number": "2C11AB0002",
+            "issued_on": today.isoformat(),
+            "valid_from": previous.valid_until.isoformat(),
+            "valid_until": (previous.valid_until + dt.timedelta(days=365)).isoformat(),
+            "status": "active",
+            "extends": previous.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    previous.refresh_from_db()
+    assert previous.status == StayPermit.Status.EXTENDED
