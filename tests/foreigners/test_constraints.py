@@ -66,9 +66,7 @@ def test_document_number_is_unique_per_issuing_country(regions):
 
 
 def test_document_must_expire_after_issue(regions):
-    rejected_by_db(
-        lambda: TravelDocumentFactory(issued_on=D(2024, 1, 1), expires_on=D(2024, 1, 1))
-    )
+    rejected_by_db(lambda: TravelDocumentFactory(issued_on=D(2024, 1, 1), expires_on=D(2024, 1, 1)))
     document = TravelDocumentFactory.build(
         foreigner=ForeignerFactory(), issued_on=D(2024, 1, 1), expires_on=D(2023, 1, 1)
     )

@@ -62,7 +62,9 @@ def test_search_pages_forward_and_back_without_count(client, kanim_officer, regi
     after = first.context["page"].next_cursor
     second = client.get(reverse("foreigner-list"), {"q": "", "after": after})
     assert [f.family_name for f in second.context["page"].rows] == ["Chen", "Dubois"]
-    back = client.get(reverse("foreigner-list"), {"q": "", "before": second.context["page"].prev_cursor})
+    back = client.get(
+        reverse("foreigner-list"), {"q": "", "before": second.context["page"].prev_cursor}
+    )
     assert [f.family_name for f in back.context["page"].rows] == ["Ahn", "Baker"]
 
 
@@ -104,7 +106,13 @@ def test_invalid_create_keeps_input_and_shows_field_errors(client, kanim_officer
     client.force_login(kanim_officer)
     response = client.post(
         reverse("foreigner-create"),
-        {"family_name": "Tanaka", "given_names": "Hiro", "sex": "M", "birth_date": "1800-01-01", "nationality": "JPN"},
+        {
+            "family_name": "Tanaka",
+            "given_names": "Hiro",
+            "sex": "M",
+            "birth_date": "1800-01-01",
+            "nationality": "JPN",
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -54,9 +54,7 @@ def sighting_form(**overrides):
 
 def test_camat_submits_sighting_with_resized_private_photo(client, camat_soreang):
     client.force_login(camat_soreang)
-    response = client.post(
-        reverse("sighting-create"), {**sighting_form(), "photos": [jpeg()]}
-    )
+    response = client.post(reverse("sighting-create"), {**sighting_form(), "photos": [jpeg()]})
     assert response.status_code == 302
     sighting = Sighting.objects.get()
     assert sighting.reference.startswith("LAP-")
@@ -78,9 +76,7 @@ def test_camat_cannot_report_from_another_kecamatan(client, camat_soreang):
 
 def test_unidentified_sighting_needs_a_description(client, camat_soreang):
     client.force_login(camat_soreang)
-    response = client.post(
-        reverse("sighting-create"), sighting_form(apparent_nationality="")
-    )
+    response = client.post(reverse("sighting-create"), sighting_form(apparent_nationality=""))
     assert response.status_code == 200
     assert not Sighting.objects.exists()
 
@@ -189,7 +185,9 @@ def test_inbox_filters_by_rule_and_severity(client, polres_officer, regions):
     assert [f.rule for f in response.context["flags"]] == ["permit.expiring"]
 
 
-def test_dashboard_counts_only_what_the_user_may_see(client, camat_ujung, kanim_supervisor, regions):
+def test_dashboard_counts_only_what_the_user_may_see(
+    client, camat_ujung, kanim_supervisor, regions
+):
     ForeignerFactory(residence_region_id="73.72.03.1001", nationality="CHN")
     ForeignerFactory(residence_region_id="73.72.02.1001", nationality="KOR")
     client.force_login(kanim_supervisor)
@@ -245,7 +243,10 @@ def test_detail_pages_cost_the_same_queries_for_3_and_30_related_rows(
             SightingComment.objects.create(sighting=sighting, author=kanim_supervisor, body="x")
 
     add(3)
-    urls = [reverse("foreigner-detail", args=[foreigner.pk]), reverse("sighting-detail", args=[sighting.pk])]
+    urls = [
+        reverse("foreigner-detail", args=[foreigner.pk]),
+        reverse("sighting-detail", args=[sighting.pk]),
+    ]
     counts = []
     for url in urls:
         client.get(url)

@@ -2,10 +2,7 @@
 problem (duplicate, dates out of order, a missing company NIB, a malformed code) next to the
 form, and every registered model's list and add pages load."""
 
-import datetime as dt
-
 import pytest
-from django.contrib import admin
 from django.urls import reverse
 
 from foreigners.models import Foreigner, Residence, Sponsor, StayPermit, TravelDocument
@@ -14,8 +11,6 @@ from tests.factories import (
     AgencyFactory,
     ForeignerFactory,
     ResidenceFactory,
-    SponsorFactory,
-    StayPermitFactory,
     TravelDocumentFactory,
     UserFactory,
 )
@@ -173,23 +168,48 @@ def test_explore(admin_client, regions):
         "foreigner_1850": (_url(Foreigner), _foreigner_data(birth_date="1850-01-01")),
         "foreigner_badcountry": (_url(Foreigner), _foreigner_data(nationality="XXX")),
         "doc_dup": (_url(TravelDocument), _document_data(f)),
-        "doc_expiry": (_url(TravelDocument), _document_data(f, number="E99999999", expires_on="2019-01-01")),
+        "doc_expiry": (
+            _url(TravelDocument),
+            _document_data(f, number="E99999999", expires_on="2019-01-01"),
+        ),
         "permit_range": (_url(StayPermit), _permit_data(f, valid_until="2024-06-01")),
         "residence_two_current": (_url(Residence), _residence_data(f)),
         "residence_to_before_from": (_url(Residence), _residence_data(f, to_date="2024-01-01")),
         "residence_half_coords": (_url(Residence), _residence_data(f, latitude="-4.0")),
         "sponsor_no_nib": (_url(Sponsor), _sponsor_data(nib="")),
         "sponsor_person_no_nik": (_url(Sponsor), _sponsor_data(kind="person", nib="")),
-        "region_bad": (_url(__import__("agencies.models").models.Region), {"code": "73.7", "name": "x", "level": "kota", "parent": "73"}),
-        "region_wrong_parent": (_url(__import__("agencies.models").models.Region), {"code": "74.01", "name": "x", "level": "kota", "parent": "73"}),
+        "region_bad": (
+            _url(__import__("agencies.models").models.Region),
+            {"code": "73.7", "name": "x", "level": "kota", "parent": "73"},
+        ),
+        "region_wrong_parent": (
+            _url(__import__("agencies.models").models.Region),
+            {"code": "74.01", "name": "x", "level": "kota", "parent": "73"},
+        ),
     }
     ResidenceFactory(foreigner=f)
     agency = AgencyFactory()
     user = UserFactory()
-    cases["sighting_undescribed"] = (_url(Sighting), _sighting_data(agency, user, apparent_nationality=""))
-    cases["sighting_reviewed_no_time"] = (_url(Sighting), _sighting_data(agency, user, review_status="verified"))
-    cases["foreigner_two_current_inline"] = (_url(Foreigner), _foreigner_data(**_management("residences", 2), **{
-        f"residences-{i}-{k}": v for i in range(2) for k, v in _residence_data(f).items() if k != "foreigner"}))
+    cases["sighting_undescribed"] = (
+        _url(Sighting),
+        _sighting_data(agency, user, apparent_nationality=""),
+    )
+    cases["sighting_reviewed_no_time"] = (
+        _url(Sighting),
+        _sighting_data(agency, user, review_status="verified"),
+    )
+    cases["foreigner_two_current_inline"] = (
+        _url(Foreigner),
+        _foreigner_data(
+            **_management("residences", 2),
+            **{
+                f"residences-{i}-{k}": v
+                for i in range(2)
+                for k, v in _residence_data(f).items()
+                if k != "foreigner"
+            },
+        ),
+    )
     for name, (url, data) in cases.items():
         try:
             r = admin_client.post(url, data)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_notification'),
-        ('foreigners', '0001_initial'),
+        ('foreigners', '0002_foreigner_shares'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0002_notification'),
         ('foreigners', '0001_initial'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_sighting_shares'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

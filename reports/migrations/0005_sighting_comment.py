@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_notification'),
-        ('reports', '0001_initial'),
+        ('reports', '0004_default_rule_settings_and_pilkada_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

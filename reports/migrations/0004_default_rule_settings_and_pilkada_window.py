@@ -22,6 +22,6 @@ def create_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0002_rule_settings_watch_windows_outbox")]
+    dependencies = [("reports", "0003_rule_settings_watch_windows_outbox")]
 
     operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]
