@@ -207,6 +207,28 @@ def test_another_seed_gives_other_rows_and_appending_keeps_numbers_unique():
     assert Sponsor.objects.count() == 20
 
 
+def _schema() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+               FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)
+               UNION ALL
+               SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)""",
+            [list(GENERATED), list(GENERATED)],
+        )
+        return set(cursor.fetchall())
+
+
+def test_bulk_load_restores_every_foreign_key_and_index():
+    before = _schema()
+    assert any("FOREIGN KEY" in definition for _t, _n, definition in before)
+    out = generate("--seed", "3", "--workers", "0", "--bulk")
+    assert "foreign keys and indexes re-created" in out
+    assert _schema() == before
+    assert Foreigner.objects.count() == N and Sighting.objects.count() == 2 * N
+    assert not Residence.objects.exclude(foreigner__in=Foreigner.objects.all()).exists()
+
+
 def test_negative_sizes_are_refused():
     from django.core.management.base import CommandError
 
