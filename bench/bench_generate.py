@@ -41,20 +41,28 @@ def recreate(url: str, name: str, *, drop_only: bool = False) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def manage(env: dict[str, str], *args: str) -> tuple[float, str]:
+def manage(env: dict[str, str], *args: str, echo: bool = False) -> float:
+    """Run ``manage.py args`` (its output shown as it comes when ``echo``); return seconds."""
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
+    with subprocess.Popen(
+        [sys.executable, "-u", "manage.py", *args],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-    )
+    ) as process:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if echo:
+                print(line, end="", flush=True)
     seconds = time.perf_counter() - started
-    if done.returncode:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"manage.py {' '.join(args)} failed ({done.returncode})")
-    return seconds, done.stdout
+    if process.returncode:
+        if not echo:
+            sys.stderr.write("".join(lines))
+        raise SystemExit(f"manage.py {' '.join(args)} failed ({process.returncode})")
+    return seconds
 
 
 def main(argv: list[str]) -> int:
@@ -72,12 +80,10 @@ def main(argv: list[str]) -> int:
     print(f"machine: {os.cpu_count()} CPUs")
     recreate(url, name)
     try:
-        seconds, _ = manage(env, "migrate", "--noinput")
-        print(f"migrate: {seconds:.1f} s")
-        seconds, out = manage(
-            env, "generate_dataset", "--foreigners", str(foreigners), "--seed", "1"
+        print(f"migrate: {manage(env, 'migrate', '--noinput'):.1f} s", flush=True)
+        seconds = manage(
+            env, "generate_dataset", "--foreigners", str(foreigners), "--seed", "1", echo=True
         )
-        print(out.rstrip())
         print(f"generate_dataset wall clock (process start to exit): {seconds:.1f} s")
         if foreigners == 1_000_000:
             verdict = "under" if seconds < TARGET_SECONDS else "OVER"
