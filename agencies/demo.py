@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import Agency, Officer, Region
@@ -120,6 +121,22 @@ def demo_agencies_and_accounts() -> dict[str, Agency]:
     """Regions, agencies and accounts; idempotent (upserts by natural keys)."""
     regions_load()
     agencies: dict[str, Agency] = {}
+    # One hash for all accounts (PBKDF2 takes most of a second each); only made when needed.
+    hashed: list[str] = []
+
+    def password_hash() -> str:
+        if not hashed:
+            hashed.append(make_password(DEMO_PASSWORD))
+        return hashed[0]
+
+    User = get_user_model()
+    usable = {
+        name
+        for name, password in User.objects.filter(username__contains=".").values_list(
+            "username", "password"
+        )
+        if password and not password.startswith("!")
+    }
     for slug, kind, name, short, seat, roots in AGENCIES:
         agency, _ = Agency.objects.update_or_create(
             name=name, defaults={"kind": kind, "short_name": short, "region_id": seat}
@@ -128,16 +145,18 @@ def demo_agencies_and_accounts() -> dict[str, Agency]:
         agencies[slug] = agency
         kecamatan = agency.region if kind == K.KECAMATAN else None
         for role, suffix in ROLE_SUFFIX.items():
+            username = demo_username(slug, role)
             officer_create(
-                username=demo_username(slug, role),
+                username=username,
                 password=DEMO_PASSWORD,
+                password_hash="" if username in usable else password_hash(),
                 agency=agency,
                 role=role,
                 first_name=short,
                 last_name=suffix.capitalize(),
                 kecamatan=kecamatan,
             )
-    User = get_user_model()
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@timpora.localhost", DEMO_PASSWORD)
+        User.objects.create_superuser("admin", "admin@timpora.localhost", None)
+        User.objects.filter(username="admin").update(password=password_hash())
     return agencies

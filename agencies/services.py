@@ -60,8 +60,12 @@ def officer_create(
     email: str = "",
     kecamatan: Region | None = None,
     nip: str = "",
+    password_hash: str = "",
 ) -> Officer:
-    """Create (or, for an existing username, update) a user account and its officer profile."""
+    """Create (or, for an existing username, update) a user account and its officer profile.
+
+    ``password_hash`` (from ``make_password``) replaces hashing ``password`` for each account:
+    many accounts sharing one password (the demo) are then hashed once, not once each."""
     User = get_user_model()
     user, _created = User.objects.update_or_create(
         username=username,
@@ -73,7 +77,10 @@ def officer_create(
         },
     )
     if _created or not user.has_usable_password():
-        user.set_password(password)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.save(update_fields=["password"])
     officer, _ = Officer.objects.update_or_create(
         user=user,

@@ -3,6 +3,7 @@ row (IntegrityError on a direct insert), ``full_clean`` reports it as a field or
 a valid row passes both."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -42,7 +43,11 @@ def test_valid_rows_pass_clean_and_insert(regions):
     document.full_clean()
     permit = StayPermitFactory(foreigner=foreigner)
     permit.full_clean()
-    residence = ResidenceFactory(foreigner=foreigner, latitude=-4.01, longitude=119.62)
+    # Decimal, not float: Django turns a float into a Decimal of max_digits significant digits
+    # (-4.01 becomes -4.0100000, 7 places), which the 5-place field rightly rejects.
+    residence = ResidenceFactory(
+        foreigner=foreigner, latitude=Decimal("-4.01"), longitude=Decimal("119.62")
+    )
     residence.full_clean()
     SponsorFactory().full_clean()
     Sponsor(kind="person", name="Siti", nik="7372010101010001").full_clean()

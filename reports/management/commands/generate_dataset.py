@@ -1,12 +1,13 @@
 """``manage.py generate_dataset --foreigners N``: national-scale synthetic data via COPY."""
 
+import argparse
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports.synthetic import CHUNK_TABLES, national_generate
+from reports.synthetic import BULK_FROM, CHUNK_TABLES, national_generate
 
 VACUUM_TABLES = ("foreigners_sponsor", *CHUNK_TABLES)
 
@@ -33,6 +34,14 @@ class Command(BaseCommand):
             help="Date the data is relative to (YYYY-MM-DD); default today.",
         )  # fmt: skip
         parser.add_argument("--no-vacuum", action="store_true", help="Skip VACUUM ANALYZE.")
+        parser.add_argument(
+            "--bulk", action=argparse.BooleanOptionalAction, default=None,
+            help=(
+                "Drop the written tables' foreign keys (and the plain indexes of empty tables) "
+                "during the load and re-create them after: much faster, but locks the tables "
+                f"until commit. Default: on from {BULK_FROM:,} foreigners."
+            ),
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         n = options["foreigners"]
@@ -46,6 +55,7 @@ class Command(BaseCommand):
             workers=options["workers"],
             chunk_size=options["chunk_size"],
             today=options["today"],
+            bulk=options["bulk"],
             log=self.stdout.write,
         )
         for line in result.lines():
