@@ -86,9 +86,12 @@ def sighting_outbox_process(
     return len(rows)
 
 
-def sighting_outbox_sweep(*, grace_seconds: int = 30, max_batches: int = 200) -> int:
-    """Process every outbox row older than ``grace_seconds`` (younger ones are normally being
-    handled by their own task). Returns how many rows were processed."""
+def sighting_outbox_sweep(*, grace_seconds: int | None = None, max_batches: int = 200) -> int:
+    """Process every outbox row older than ``grace_seconds`` (default
+    ``SIGHTING_OUTBOX_GRACE_SECONDS``; younger ones are normally being handled by their own
+    task). Returns how many rows were processed."""
+    if grace_seconds is None:
+        grace_seconds = settings.SIGHTING_OUTBOX_GRACE_SECONDS
     older_than = timezone.now() - dt.timedelta(seconds=grace_seconds)
     total = 0
     for _batch in range(max_batches):

@@ -311,6 +311,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The outbox sweep (reports.dispatch) runs sighting rules the broker never delivered: every
+# minute, for rows older than the grace period (younger ones are normally in flight). The fault
+# tests shorten both to watch a sweep happen.
+SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
+SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
 # A static schedule: django-celery-beat does not support Django 6.1 yet. Each entry expires so a
 # backlog after downtime does not run the same job many times.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -327,8 +332,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "sighting-outbox-sweep": {
         "task": "reports.sighting_outbox_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": SIGHTING_OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": SIGHTING_OUTBOX_SWEEP_SECONDS * 0.9},
     },
     "flags-daily-digest": {
         "task": "reports.flags_digest_daily",

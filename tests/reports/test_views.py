@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from reports.models import Flag, Sighting, SightingComment
+from reports.models import Flag, Sighting, SightingComment, SightingRulesOutbox
+from reports.selectors import visible_flags
 from tests.factories import (
     FlagFactory,
     ForeignerFactory,
@@ -141,6 +142,48 @@ def test_link_to_foreigner_reruns_the_rules(client, kanim_officer, regions, monk
     sighting.refresh_from_db()
     assert sighting.foreigner == foreigner
     assert calls == [sighting.pk]
+
+
+def test_linking_a_sighting_to_an_overstayer_flags_it_for_polres(
+    client, kanim_officer, polres_officer, kemenag_officer, regions,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    # Browser journey 2: the Kanim links an unknown person's sighting to a registered foreigner
+    # whose permit ended; the rules re-run through the dispatch and Polres sees the new flag.
+    today = timezone.localdate()
+    foreigner = ForeignerFactory()
+    StayPermitFactory(
+        foreigner=foreigner,
+        issued_on=today - dt.timedelta(days=200),
+        valid_from=today - dt.timedelta(days=200),
+        valid_until=today - dt.timedelta(days=10),
+    )
+    client.force_login(kanim_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sighting-create"), sighting_form(activity="tourism"))
+    assert response.status_code == 302
+    sighting = Sighting.objects.get()
+    assert Flag.objects.filter(rule="sighting.unregistered", sighting=sighting, state="open")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("sighting-link", args=[sighting.pk]), {"foreigner": foreigner.pk}
+        )
+    assert response.status_code == 302
+    flag = Flag.objects.get(rule="sighting.after_expiry", sighting=sighting)
+    assert flag.state == Flag.State.OPEN and flag.foreigner == foreigner
+    assert flag.evidence["days_after_expiry"] == 10
+    unregistered = Flag.objects.get(rule="sighting.unregistered", sighting=sighting)
+    assert unregistered.state == Flag.State.CLOSED
+    assert "Linked to a registered foreign national" in unregistered.close_reason
+    assert not SightingRulesOutbox.objects.exists()
+
+    assert list(visible_flags(polres_officer).filter(rule="sighting.after_expiry")) == [flag]
+    assert not visible_flags(kemenag_officer).filter(pk=flag.pk).exists()
+    client.force_login(polres_officer)
+    inbox = client.get(reverse("flag-list"), {"rule": "sighting.after_expiry"})
+    assert [f.pk for f in inbox.context["flags"]] == [flag.pk]
+    assert client.get(reverse("flag-detail", args=[flag.pk])).status_code == 200
 
 
 def test_comment_thread_is_shared_by_agencies_that_see_the_sighting(
