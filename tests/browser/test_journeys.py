@@ -79,6 +79,7 @@ def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     send.scroll_into_view_if_needed()
     box = send.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    screenshot(page, "journey-1-camat-form")
     send.click()
 
     page.wait_for_url(re.compile(r"/laporan/\d+/terkirim/$"))
