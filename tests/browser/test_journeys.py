@@ -27,7 +27,10 @@ from .conftest import screenshot, sign_in
 
 # Transactional (the live server is another thread); serialized rollback restores the seeded
 # access policy and rule settings that the flush after each test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 360, "height": 740}
 
