@@ -41,8 +41,12 @@ lint: install
 bench: install
 	$(EMBEDDED) sh -c 'for b in bench/bench_*.py; do $(PY) "$$b" || exit 1; done'
 
+# Refresh the catalogs from the code and templates, then compile them (needs GNU gettext). The
+# compiled .mo files are committed, so running the portal or the tests does not need gettext.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l id -l en --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages $(MESSAGES_IGNORE)
 
 clean-var:
 	rm -rf var/

@@ -1,0 +1,77 @@
+"""Real-browser journeys: Playwright driving Debian's chromium against Django's live server.
+
+Playwright's own browser download is not reachable from CI, so the browser is the ``chromium``
+on the PATH (installed by ``.ci/run``). A missing chromium fails the tests instead of skipping
+them: these journeys are part of ``make test``.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django
+# refuse ORM calls from the test body (SynchronousOnlyOperation). The test body and the live
+# server never share a connection, so the check has nothing to protect here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "pw-Timpora-123"  # tests/factories.py UserFactory
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise RuntimeError("chromium is not on the PATH: apt-get install chromium (see .ci/run)")
+    return {**browser_type_launch_args, "executable_path": chromium, "headless": True}
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Photos go to a throw-away private media root (the live server reads the same settings)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """``open_as(user, viewport=...)`` → a signed-in page in a fresh browser context, signed in
+    through the login form like a person would."""
+    contexts = []
+
+    def _open(user, *, viewport=None, context=None):
+        if context is None:
+            context = browser.new_context(
+                viewport=viewport or {"width": 1280, "height": 900}, base_url=live_server.url
+            )
+            context.set_default_timeout(10_000)
+            contexts.append(context)
+        page = context.new_page()
+        sign_in(page, user)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, user):
+    page.goto("/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/masuk/'] button[type=submit]")
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+
+
+def screenshot(page, name: str) -> None:
+    """Keep the journey's last screen as a test artifact (test-artifacts/ is gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
