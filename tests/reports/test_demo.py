@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
@@ -56,7 +56,7 @@ def test_agencies_and_one_account_per_agency_and_role(demo):
     assert Officer.objects.filter(user__username__endswith=".admin").count() == len(AGENCIES)
     assert authenticate(username="polres.petugas", password=DEMO_PASSWORD) is not None
     assert authenticate(username="soreang.supervisor", password=DEMO_PASSWORD) is not None
-    assert get_user_model().objects.get(username="admin").is_superuser
+    assert authenticate(username="admin", password=DEMO_PASSWORD).is_superuser
     camat = Officer.objects.get(user__username="soreang.supervisor")
     assert camat.kecamatan_id == "73.72.03"
 
