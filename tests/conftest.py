@@ -1,6 +1,9 @@
 """Shared fixtures: the Parepare region tree and officers named by role (healthchecks style)."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from agencies.models import Agency, Officer
 from agencies.services import regions_load
@@ -63,3 +66,26 @@ def celery_eager():
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
+
+
+# The data migrations that seed reference rows (the access policy table, the rule thresholds and
+# the Pilkada watch window). A transactional test (live server, real worker) ends with a flush
+# that empties every table, so each database test puts these rows back, with the migrations' own
+# code, exactly as `migrate` leaves them.
+_SEEDING_MIGRATIONS = [
+    ("agencies.migrations.0004_seed_access_policy", "seed"),
+    ("reports.migrations.0004_default_rule_settings_and_pilkada_window", "create_defaults"),
+]
+_DB_FIXTURES = ("transactional_db", "live_server", "db")
+
+
+@pytest.fixture(autouse=True)
+def reference_rows_as_migrated(request):
+    marker = request.node.get_closest_marker("django_db")
+    wanted = next((name for name in _DB_FIXTURES if name in request.fixturenames), None)
+    if wanted is None and marker is None:
+        return
+    if wanted is not None:
+        request.getfixturevalue("transactional_db" if wanted == "live_server" else wanted)
+    for module, function in _SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
