@@ -3,7 +3,7 @@ for them: pages, API, exports, counts, photo downloads and the admin start here)
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies.access import Category, access_for
 from foreigners.selectors import share_q, visible_foreigners
@@ -49,6 +49,26 @@ def visible_flags(user) -> QuerySet[Flag]:
     return qs.filter(
         Q(foreigner__in=visible_foreigners(user).values("pk"))
         | Q(sighting__in=visible_sightings(user).values("pk"))
+    )
+
+
+def actionable_flags(user) -> QuerySet[Flag]:
+    """Flags the user may acknowledge or resolve: visible AND routed to the user's agency kind,
+    unless the policy lets the agency write flags (the Kanim works every flag it sees). A camat
+    sees every flag of the kecamatan but works only those routed to the camat."""
+    access = access_for(user)
+    qs = visible_flags(user)
+    if access.can_write(Category.FLAG):
+        return qs
+    return qs.filter(routed_to__contains=[access.agency_kind])
+
+
+def with_person_visibility(qs: QuerySet, user, field: str = "foreigner") -> QuerySet:
+    """Annotate ``person_visible``: whether the user may see the person a sighting or flag
+    names. A record can be visible (shared, seen in scope) while its person is not; pages then
+    show "restricted" instead of the name."""
+    return qs.annotate(
+        person_visible=Exists(visible_foreigners(user).filter(pk=OuterRef(f"{field}_id")))
     )
 
 
