@@ -72,6 +72,50 @@ def with_person_visibility(qs: QuerySet, user, field: str = "foreigner") -> Quer
     )
 
 
+# The data category of each evidence key the rules write (reports/rules): a key whose category
+# the user may not read is not shown; a key missing here is not shown to anyone but the system
+# admin (deny by default: classify a new key when a rule starts writing it).
+EVIDENCE_CATEGORIES = {
+    "as_of": None,
+    "fine_per_day": None,
+    "window": None,
+    "window_id": None,
+    "activity": Category.SIGHTING,
+    "apparent_nationality": Category.SIGHTING,
+    "kecamatan": Category.SIGHTING,
+    "last_seen": Category.SIGHTING,
+    "observed_on": Category.SIGHTING,
+    "reference": Category.SIGHTING,
+    "region": Category.SIGHTING,
+    "sightings": Category.SIGHTING,
+    "days_after_expiry": Category.PERMIT,
+    "days_left": Category.PERMIT,
+    "days_overstayed": Category.PERMIT,
+    "deportation_recommended": Category.PERMIT,
+    "fine_estimate": Category.PERMIT,
+    "permit_kind": Category.PERMIT,
+    "permit_valid_until": Category.PERMIT,
+    "valid_until": Category.PERMIT,
+    "visa_index": Category.PERMIT,
+    "expires_on": Category.DOCUMENT,
+    "registered_kecamatan": Category.RESIDENCE,
+}
+
+
+def visible_evidence(access, evidence) -> list[tuple[str, object]]:
+    if not isinstance(evidence, dict):
+        return []
+    return sorted(
+        (key, value)
+        for key, value in evidence.items()
+        if access.is_system_admin
+        or (
+            key in EVIDENCE_CATEGORIES
+            and (EVIDENCE_CATEGORIES[key] is None or access.can_read(EVIDENCE_CATEGORIES[key]))
+        )
+    )
+
+
 # --- Dashboards. Every count is an aggregate over the visible_* querysets: a figure never
 # includes a record the user could not open, and each block is one query whatever the volume.
 

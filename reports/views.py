@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Category, access_for
+from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
@@ -26,6 +26,7 @@ from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
     dashboard_figures,
+    visible_evidence,
     visible_flags,
     visible_sightings,
     with_person_visibility,
@@ -276,52 +277,6 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
     if act and not actionable_flags(request.user).filter(pk=flag.pk).exists():
         raise PermissionDenied
     return flag
-
-
-# The data category of each evidence key the rules write (reports/rules): a key whose category
-# the user may not read is not shown; a key missing here is not shown to anyone but the system
-# admin (deny by default: classify a new key when a rule starts writing it).
-EVIDENCE_CATEGORIES = {
-    "as_of": None,
-    "fine_per_day": None,
-    "window": None,
-    "window_id": None,
-    "activity": Category.SIGHTING,
-    "apparent_nationality": Category.SIGHTING,
-    "kecamatan": Category.SIGHTING,
-    "last_seen": Category.SIGHTING,
-    "observed_on": Category.SIGHTING,
-    "reference": Category.SIGHTING,
-    "region": Category.SIGHTING,
-    "religious": Category.SIGHTING,
-    "sightings": Category.SIGHTING,
-    "work": Category.SIGHTING,
-    "days_after_expiry": Category.PERMIT,
-    "days_left": Category.PERMIT,
-    "days_overstayed": Category.PERMIT,
-    "deportation_recommended": Category.PERMIT,
-    "fine_estimate": Category.PERMIT,
-    "permit_kind": Category.PERMIT,
-    "permit_valid_until": Category.PERMIT,
-    "valid_until": Category.PERMIT,
-    "visa_index": Category.PERMIT,
-    "expires_on": Category.DOCUMENT,
-    "registered_kecamatan": Category.RESIDENCE,
-}
-
-
-def visible_evidence(access, evidence) -> list[tuple[str, object]]:
-    if not isinstance(evidence, dict):
-        return []
-    return sorted(
-        (key, value)
-        for key, value in evidence.items()
-        if access.is_system_admin
-        or (
-            key in EVIDENCE_CATEGORIES
-            and (EVIDENCE_CATEGORIES[key] is None or access.can_read(EVIDENCE_CATEGORIES[key]))
-        )
-    )
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):

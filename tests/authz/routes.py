@@ -8,15 +8,21 @@ HOW TO ADD A ROUTE (another engineer adding a page or endpoint):
    - ``public()`` — anyone, signed in or not (health check, login page).
    - ``signed_in()`` — any signed-in account; anonymous is sent to the login page.
    - ``html_list("foreigner"|"sighting"|"flag")`` — a list page: it must show *exactly* the
-     oracle's records. Mark each row with ``data-<resource>-id="<pk>"`` (e.g.
-     ``<tr data-foreigner-id="{{ f.pk }}">``); the test reads those attributes. Paginated pages
-     must show every world record on page 1 (the world is small).
+     oracle's records. The test reads the rows from the links to their detail pages (or a
+     ``data-<resource>-id="<pk>"`` attribute). Paginated pages must show every world record on
+     page 1 (the world is small).
    - ``html_detail("foreigner"|...)`` — a detail page per record: 200 where the oracle allows,
      404 elsewhere, and no masked value (document number, permit number, address, occupation)
      in the HTML when its category is not readable.
    - ``api_list`` / ``api_detail`` — the same for JSON endpoints (``results[].id``).
    - ``officer_page()`` / ``supervisor_page()`` — pages for active officers / supervisors, 404
      for everyone else. ``post_only(...)`` — a POST action, tested with ``post_case``.
+   - Record forms and actions (portal): ``foreigner_edit()``, ``child_create(kind)``,
+     ``sighting_action(...)``, ``flag_action(...)`` … built on ``_gate``: signed out → login,
+     invisible record → 404, visible but not allowed to the role → 403, allowed → 200 / 302.
+     The oracle's write policy is ``Principal.writes`` / ``reviews`` / ``works_flag``.
+   - Every shown page is also checked for the name of a person the principal may not see and
+     for values of categories it may not read (``test_matrix._no_leak``), whatever the route.
    - ``custom(fn)`` — anything else: ``fn(ctx)`` yields :class:`Case` objects.
    If the page takes kwargs, pass ``kwargs=lambda ctx, pk: {...}``.
 3. Run ``pytest tests/authz -q``; an unexpected allow or deny names principal, route and case.
