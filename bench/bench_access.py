@@ -51,12 +51,15 @@ settings.ALLOWED_HOSTS = ["*"]
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from guardian import shortcuts as guardian_shortcuts  # noqa: E402
+from guardian.models import GroupObjectPermission, UserObjectPermission  # noqa: E402
 from guardian.shortcuts import get_objects_for_user  # noqa: E402
 
 from agencies.access import access_for, access_forget  # noqa: E402
@@ -121,6 +124,18 @@ def cleanup() -> dict:
         groups = list(agencies.exclude(group=None).values_list("group_id", flat=True))
         users = get_user_model().objects.filter(username__startswith=MARK.lower())
         from agencies.models import AuditEvent, Notification
+
+        with connection.cursor() as cur:
+            cur.execute(
+                "DELETE FROM guardian_userobjectpermission WHERE user_id IN "
+                "(SELECT id FROM auth_user WHERE username LIKE %s)",
+                [MARK.lower() + "%"],
+            )
+            counts["guardian generic (user)"] = cur.rowcount
+            cur.execute(
+                "DELETE FROM guardian_groupobjectpermission WHERE group_id = ANY(%s)", [groups]
+            )
+            counts["guardian generic (group)"] = cur.rowcount
 
         Notification.objects.filter(recipient__in=users).delete()
         AuditEvent.objects.filter(user__in=users).delete()
@@ -247,6 +262,23 @@ def setup(n_shares: int, rng: random.Random) -> dict:
         if len(batch_shares) >= 10000:
             flush()
     flush()
+    # The same foreigner shares in guardian's generic tables (object_pk as text), for the
+    # comparison with guardian's default models.
+    ct = ContentType.objects.get_for_model(Foreigner).pk
+    with connection.cursor() as cur:
+        for kind, direct in (
+            ("user", "foreigners_foreigneruserobjectpermission"),
+            ("group", "foreigners_foreignergroupobjectpermission"),
+        ):
+            cur.execute(
+                f"INSERT INTO guardian_{kind}objectpermission "
+                f"(object_pk, content_type_id, permission_id, {kind}_id) "
+                f"SELECT d.content_object_id::text, %s, d.permission_id, d.{kind}_id FROM {direct} d "
+                "JOIN agencies_recordshare r ON r.id = d.share_id WHERE r.reason = %s",
+                [ct, MARK],
+            )
+        cur.execute("ANALYZE guardian_userobjectpermission")
+        cur.execute("ANALYZE guardian_groupobjectpermission")
     with connection.cursor() as cur:
         for table in (
             "agencies_recordshare",
@@ -280,6 +312,24 @@ def guardian_visible_foreigners(user, *, shares: bool = True):
     return Foreigner.objects.filter(
         foreigner_scope_q(access, shares=False) | Q(pk__in=shared.values("pk"))
     )
+
+
+def guardian_generic_visible_foreigners(user, *, shares: bool = True):
+    """The same with guardian's default generic tables (``object_pk`` text + content type)
+    instead of the direct-FK models: what the shares would cost without them."""
+    saved = (
+        guardian_shortcuts.get_user_obj_perms_model,
+        guardian_shortcuts.get_group_obj_perms_model,
+    )
+    guardian_shortcuts.get_user_obj_perms_model = lambda obj=None: UserObjectPermission
+    guardian_shortcuts.get_group_obj_perms_model = lambda obj=None: GroupObjectPermission
+    try:
+        return guardian_visible_foreigners(user, shares=shares)
+    finally:
+        (
+            guardian_shortcuts.get_user_obj_perms_model,
+            guardian_shortcuts.get_group_obj_perms_model,
+        ) = saved
 
 
 def raw_sql(access, kecamatan: str) -> tuple[str, list]:
@@ -351,6 +401,7 @@ def main() -> None:
     parser.add_argument("--shares", type=int, default=100_000)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--guardian-iterations", type=int, default=20)
+    parser.add_argument("--generic-iterations", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the shares and users")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -436,15 +487,20 @@ def measure(label: str, user, url: str, args) -> tuple:
     try:
         guardian = timed(lambda: fetch_page(client, url), args.guardian_iterations)
         guardian_ids = fetch_page(client, url)
+        search.visible_foreigners = guardian_generic_visible_foreigners
+        generic = timed(lambda: fetch_page(client, url), args.generic_iterations)
+        generic_ids = fetch_page(client, url)
     finally:
         search.visible_foreigners = original
     same = "same rows" if expected == raw_ids else "ROWS DIFFER from the hand-written SQL"
     extra = set(guardian_ids) - set(expected)
+    if generic_ids != guardian_ids:
+        print("  note: generic guardian tables gave different rows than the direct-FK ones")
     print(
         f"\n{label}: scope {access.scope_codes}, {len(expected)} rows on the page; {same}"
         + (f"; guardian's version shows {len(extra)} more (expired shares)" if extra else "")
     )
-    return label, page, orm, raw, guardian
+    return label, page, orm, raw, guardian, generic
 
 
 def report(principals: dict, args, rare: str) -> None:
@@ -454,22 +510,30 @@ def report(principals: dict, args, rare: str) -> None:
         rows.append(measure(label, principals[label], url, args))
     print(
         f"\nscoped foreigner list page, kecamatan {KECAMATAN}, {PAGE_ROWS} rows sorted by name;"
-        f" {args.iterations} requests each (guardian: {args.guardian_iterations})"
+        f" {args.iterations} requests each (guardian: {args.guardian_iterations}, generic:"
+        f" {args.generic_iterations}); times in ms"
+    )
+    print(
+        "(page: the list page as served; ORM: its query alone; SQL: the same query by hand;"
+        " guardian: the page with get_objects_for_user over the direct-FK share tables;"
+        " generic: over guardian's default object_pk tables)"
     )
     header = (
-        f"{'principal':<18} {'page p50':>9} {'page p95':>9} {'ORM q p95':>10} {'SQL p50':>8} "
-        f"{'SQL p95':>8} {'page/SQL':>9} {'ORM/SQL':>8} {'guardian p50':>13} {'p95':>8} "
-        f"{'guardian/page':>14}"
+        f"{'principal':<18} {'page p50':>8} {'p95':>6} {'ORM p95':>8} {'SQL p50':>8} {'p95':>6} "
+        f"{'ORM/SQL':>8} {'page/SQL':>9} {'guardian p50':>12} {'p95':>6} {'÷page':>6} "
+        f"{'generic p50':>12} {'p95':>7} {'÷page':>6}"
     )
     print(header)
-    for label, page, orm, raw, guardian in rows:
+    for label, page, orm, raw, guardian, generic in rows:
         p50, p95 = percentiles(page)
-        o50, o95 = percentiles(orm)
+        _o50, o95 = percentiles(orm)
         r50, r95 = percentiles(raw)
         g50, g95 = percentiles(guardian)
+        x50, x95 = percentiles(generic)
         print(
-            f"{label:<18} {p50:>7.1f}ms {p95:>7.1f}ms {o95:>8.1f}ms {r50:>6.1f}ms {r95:>6.1f}ms "
-            f"{p95 / r95:>8.1f}x {o95 / r95:>7.1f}x {g50:>11.1f}ms {g95:>6.1f}ms {g50 / p50:>13.1f}x"
+            f"{label:<18} {p50:>8.1f} {p95:>6.1f} {o95:>8.1f} {r50:>8.1f} {r95:>6.1f} "
+            f"{o95 / r95:>7.1f}x {p95 / r95:>8.1f}x {g50:>12.1f} {g95:>6.1f} {g50 / p50:>5.1f}x "
+            f"{x50:>12.1f} {x95:>7.1f} {x50 / p50:>5.1f}x"
         )
     print("\nSQL queries per page request (must not grow with rows or shares):")
     cases = [
