@@ -52,6 +52,7 @@ settings.ALLOWED_HOSTS = ["*"]
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -136,6 +137,16 @@ def cleanup() -> dict:
                 "DELETE FROM guardian_groupobjectpermission WHERE group_id = ANY(%s)", [groups]
             )
             counts["guardian generic (group)"] = cur.rowcount
+            # The test client's logins: axes' access log and the benchmark users' sessions.
+            cur.execute("DELETE FROM axes_accesslog WHERE username LIKE %s", [MARK.lower() + "%"])
+            counts["login log"] = cur.rowcount
+        bench_ids = {str(pk) for pk in users.values_list("pk", flat=True)}
+        dead = [
+            s.session_key
+            for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+            if s.get_decoded().get("_auth_user_id") in bench_ids
+        ]
+        counts["sessions"] = Session.objects.filter(session_key__in=dead).delete()[0]
 
         Notification.objects.filter(recipient__in=users).delete()
         AuditEvent.objects.filter(user__in=users).delete()
@@ -403,6 +414,9 @@ def main() -> None:
     parser.add_argument("--guardian-iterations", type=int, default=20)
     parser.add_argument("--generic-iterations", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the shares and users")
+    parser.add_argument(
+        "--cleanup", action="store_true", help="only remove what an earlier --keep run left"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -433,8 +447,10 @@ def main() -> None:
         f" Kanim area {[KOTA, *KANIM_EXTRA]}"
     )
     leftover = cleanup()
-    if any(leftover.values()):
+    if any(leftover.values()) or args.cleanup:
         print(f"removed rows left by an earlier run: {leftover}")
+    if args.cleanup:
+        return
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     made = setup(args.shares, rng)
@@ -450,7 +466,7 @@ def main() -> None:
         report(principals, args, rare)
     finally:
         if args.keep:
-            print(f"kept the benchmark rows (marked {MARK}); remove with --shares 0")
+            print(f"kept the benchmark rows (marked {MARK}); remove them with --cleanup")
         else:
             print(f"cleanup: {cleanup()}")
 
