@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
@@ -35,6 +38,30 @@ def regions_in_scope(user, levels=(Region.Level.KECAMATAN, Region.Level.KELURAHA
     )
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` rendered in Python: the template-per-option rendering of Django's widget
+    costs ~0.1 ms per option, and the search form carries ~250 countries on every list page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         indent = "— " if obj.level == Region.Level.KELURAHAN else ""
@@ -46,12 +73,16 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     nationality = forms.ChoiceField(
-        label=_("Nationality"), required=False, choices=[("", _("Any"))] + list(COUNTRY_CHOICES)
+        label=_("Nationality"),
+        required=False,
+        choices=[("", _("Any"))] + list(COUNTRY_CHOICES),
+        widget=FastSelect,
     )
     permit_kind = forms.ChoiceField(
         label=_("Permit kind"),
         required=False,
         choices=[("", _("Any"))] + list(StayPermit.Kind.choices),
+        widget=FastSelect,
     )
     permit_status = forms.ChoiceField(
         label=_("Permit status"),
@@ -64,7 +95,7 @@ class SearchForm(forms.Form):
             (PERMIT_STATUS_NONE, _("No permit recorded")),
         ],
     )
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
     after = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 

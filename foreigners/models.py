@@ -23,6 +23,8 @@ from agencies.models import pattern_index, region_code_field
 
 from .countries import COUNTRY_CHOICES, validate_country
 
+COUNTRY_LABELS = dict(COUNTRY_CHOICES)
+
 
 def normalize_name(value: str) -> str:
     """Lower-case, accent-free, single-spaced: the form name search compares against.
@@ -135,6 +137,11 @@ class Foreigner(TimestampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+    def get_nationality_display(self) -> str:
+        # Django's generated method rebuilds a dict of every country on each call; list pages
+        # call it once per row (bench/bench_access.py).
+        return COUNTRY_LABELS.get(self.nationality, self.nationality)
 
 
 class TravelDocument(TimestampedModel):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 
-from agencies.access import Category
+from agencies.access import Category, access_for
 from agencies.masking import PolicyMaskedSerializer
 from agencies.models import region_prefix_q
 from agencies.services import audit_record
 
 from .models import Flag, Sighting
-from .selectors import visible_flags, visible_sightings
+from .selectors import visible_evidence, visible_flags, visible_sightings
 
 C = Category
 REGION_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
@@ -90,13 +90,19 @@ FLAG_FIELDS = {
     "reason_en": C.FLAG,
     "opened_at": C.FLAG,
     "closed_at": C.FLAG,
-    # Evidence quotes document and permit numbers.
-    "evidence": C.DOCUMENT,
+    # Evidence quotes permit, document and residence facts: each key is masked by its own
+    # category (reports.selectors.EVIDENCE_CATEGORIES).
+    "evidence": C.FLAG,
 }
 
 
 class FlagSerializer(PolicyMaskedSerializer):
     field_categories = FLAG_FIELDS
+    evidence = serializers.SerializerMethodField()
+
+    def get_evidence(self, flag) -> dict:
+        access = access_for(getattr(self.context.get("request"), "user", None))
+        return dict(visible_evidence(access, flag.evidence))
 
     class Meta:
         model = Flag

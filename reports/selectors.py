@@ -3,7 +3,7 @@ for them: pages, API, exports, counts, photo downloads and the admin start here)
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies.access import Category, access_for
 from foreigners.selectors import share_q, visible_foreigners
@@ -49,6 +49,70 @@ def visible_flags(user) -> QuerySet[Flag]:
     return qs.filter(
         Q(foreigner__in=visible_foreigners(user).values("pk"))
         | Q(sighting__in=visible_sightings(user).values("pk"))
+    )
+
+
+def actionable_flags(user) -> QuerySet[Flag]:
+    """Flags the user may acknowledge or resolve: visible AND routed to the user's agency kind,
+    unless the policy lets the agency write flags (the Kanim works every flag it sees). A camat
+    sees every flag of the kecamatan but works only those routed to the camat."""
+    access = access_for(user)
+    qs = visible_flags(user)
+    if access.can_write(Category.FLAG):
+        return qs
+    return qs.filter(routed_to__contains=[access.agency_kind])
+
+
+def with_person_visibility(qs: QuerySet, user, field: str = "foreigner") -> QuerySet:
+    """Annotate ``person_visible``: whether the user may see the person a sighting or flag
+    names. A record can be visible (shared, seen in scope) while its person is not; pages then
+    show "restricted" instead of the name."""
+    return qs.annotate(
+        person_visible=Exists(visible_foreigners(user).filter(pk=OuterRef(f"{field}_id")))
+    )
+
+
+# The data category of each evidence key the rules write (reports/rules): a key whose category
+# the user may not read is not shown; a key missing here is not shown to anyone but the system
+# admin (deny by default: classify a new key when a rule starts writing it).
+EVIDENCE_CATEGORIES = {
+    "as_of": None,
+    "fine_per_day": None,
+    "window": None,
+    "window_id": None,
+    "activity": Category.SIGHTING,
+    "apparent_nationality": Category.SIGHTING,
+    "kecamatan": Category.SIGHTING,
+    "last_seen": Category.SIGHTING,
+    "observed_on": Category.SIGHTING,
+    "reference": Category.SIGHTING,
+    "region": Category.SIGHTING,
+    "sightings": Category.SIGHTING,
+    "days_after_expiry": Category.PERMIT,
+    "days_left": Category.PERMIT,
+    "days_overstayed": Category.PERMIT,
+    "deportation_recommended": Category.PERMIT,
+    "fine_estimate": Category.PERMIT,
+    "permit_kind": Category.PERMIT,
+    "permit_valid_until": Category.PERMIT,
+    "valid_until": Category.PERMIT,
+    "visa_index": Category.PERMIT,
+    "expires_on": Category.DOCUMENT,
+    "registered_kecamatan": Category.RESIDENCE,
+}
+
+
+def visible_evidence(access, evidence) -> list[tuple[str, object]]:
+    if not isinstance(evidence, dict):
+        return []
+    return sorted(
+        (key, value)
+        for key, value in evidence.items()
+        if access.is_system_admin
+        or (
+            key in EVIDENCE_CATEGORIES
+            and (EVIDENCE_CATEGORIES[key] is None or access.can_read(EVIDENCE_CATEGORIES[key]))
+        )
     )
 
 

@@ -25,9 +25,16 @@ from foreigners.services import image_normalise
 
 from .dispatch import sighting_rules_enqueue
 from .models import Flag, Sighting, SightingComment, SightingPhoto
-from .selectors import visible_flags, visible_sightings
+from .selectors import actionable_flags, visible_sightings
 
 MAX_PHOTOS = 5
+
+
+def can_submit_sightings(user) -> bool:
+    """Sightings are submitted by officers of an agency whose policy writes sightings (the
+    system admin has no agency to report for)."""
+    access = access_for(user)
+    return access.can_write(Category.SIGHTING) and access.agency_id is not None
 
 
 def can_review_sightings(user) -> bool:
@@ -73,7 +80,7 @@ def sighting_submit(
     commit.
     """
     access = access_for(reporter)
-    if not access.can_write(Category.SIGHTING) or access.agency_id is None:
+    if not can_submit_sightings(reporter):
         raise PermissionDenied(_("Your account may not submit sightings."))
     if not sighting_regions(reporter).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Choose a place inside your own area.")})
@@ -179,7 +186,10 @@ def sighting_comment_add(*, sighting_id: int, author, body: str) -> SightingComm
 
 
 def _flag_for_update(user, flag_id: int) -> Flag:
-    return visible_flags(user).select_for_update(of=("self",)).get(pk=flag_id)
+    flag = actionable_flags(user).select_for_update(of=("self",)).filter(pk=flag_id).first()
+    if flag is None:
+        raise PermissionDenied(_("This alert is not routed to your agency."))
+    return flag
 
 
 @transaction.atomic

@@ -17,13 +17,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Category, access_for
+from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
-from .selectors import dashboard_figures, visible_flags, visible_sightings
+from .selectors import (
+    actionable_flags,
+    dashboard_figures,
+    visible_evidence,
+    visible_flags,
+    visible_sightings,
+    with_person_visibility,
+)
 
 QUEUE_PAGE = 50
 
@@ -39,7 +46,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
-    if not access_for(request.user).can_write(Category.SIGHTING):
+    if not services.can_submit_sightings(request.user):
         raise PermissionDenied
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +99,7 @@ def sighting_queue(request):
     if status not in Sighting.ReviewStatus.values:
         status = Sighting.ReviewStatus.PENDING
     qs = (
-        visible_sightings(request.user)
+        with_person_visibility(visible_sightings(request.user), request.user)
         .filter(review_status=status)
         .select_related("region", "reporting_agency", "foreigner")
         .annotate(photo_count=Count("photos"))
@@ -136,7 +143,7 @@ def _sighting_context(request, sighting, **forms):
 
 def _get_sighting(request, pk: int) -> Sighting:
     return get_object_or_404(
-        visible_sightings(request.user)
+        with_person_visibility(visible_sightings(request.user), request.user)
         .select_related("region", "reporting_agency", "reporter", "foreigner", "reviewed_by")
         .prefetch_related(
             "photos",
@@ -241,7 +248,7 @@ def flag_list(request):
     flags = visible_flags(request.user)
     rules = list(flags.order_by("rule").values_list("rule", flat=True).distinct())
     form = FlagFilterForm(request.GET or None, rules=rules)
-    qs = flags.select_related("foreigner", "sighting")
+    qs = with_person_visibility(flags.select_related("foreigner", "sighting"), request.user)
     state = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -258,15 +265,22 @@ def flag_list(request):
     return render(request, "reports/flag_list.html", {"form": form, "flags": list(qs[:100])})
 
 
-def _get_flag(request, pk: int) -> Flag:
-    return get_object_or_404(
-        visible_flags(request.user).select_related("foreigner", "sighting", "permit", "closed_by"),
+def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
+    """The flag if the user sees it (else 404); to act on it, routed to the user's agency
+    (else 403)."""
+    flag = get_object_or_404(
+        with_person_visibility(visible_flags(request.user), request.user).select_related(
+            "foreigner", "sighting", "permit", "closed_by"
+        ),
         pk=pk,
     )
+    if act and not actionable_flags(request.user).filter(pk=flag.pk).exists():
+        raise PermissionDenied
+    return flag
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):
-    evidence = sorted((flag.evidence or {}).items()) if isinstance(flag.evidence, dict) else []
+    evidence = visible_evidence(access_for(request.user), flag.evidence)
     return render(
         request,
         "reports/flag_detail.html",
@@ -275,6 +289,7 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "evidence": evidence,
             "resolve_form": resolve_form or FlagResolveForm(),
             "can": permissions(access_for(request.user)),
+            "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
         },
         status=status,
     )
@@ -289,7 +304,7 @@ def flag_detail(request, pk: int):
 @login_required
 @require_POST
 def flag_acknowledge(request, pk: int):
-    flag = _get_flag(request, pk)
+    flag = _get_flag(request, pk, act=True)
     try:
         services.flag_acknowledge(flag_id=flag.pk, user=request.user)
     except ValidationError as exc:
@@ -302,7 +317,7 @@ def flag_acknowledge(request, pk: int):
 @login_required
 @require_POST
 def flag_resolve(request, pk: int):
-    flag = _get_flag(request, pk)
+    flag = _get_flag(request, pk, act=True)
     form = FlagResolveForm(request.POST)
     if form.is_valid():
         try:

@@ -105,6 +105,12 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost: on the scoped
+# list pages (1M people, a few thousand rows per kecamatan) compiling took ~170 ms for a query
+# that runs in ~40 ms (docs/PERFORMANCE.md, access policy). Off for this OLTP workload;
+# DB_JIT=on turns it back on.
+if env("DB_JIT", default="off") != "on":
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from agencies.access import Category, access_for
 from foreigners.views import permissions
 from reports.models import Flag, Sighting
-from reports.selectors import visible_flags, visible_sightings
+from reports.selectors import visible_flags, visible_sightings, with_person_visibility
 from reports.services import can_review_sightings
 
 HOME_ROWS = 8
@@ -21,9 +21,9 @@ def home(request):
     if access.can_read(Category.FLAG):
         open_flags = visible_flags(request.user).filter(state__in=Flag.OPEN_STATES)
         ctx["open_flags"] = list(
-            open_flags.select_related("foreigner").order_by("-severity", "-opened_at", "-id")[
-                :HOME_ROWS
-            ]
+            with_person_visibility(open_flags, request.user)
+            .select_related("foreigner")
+            .order_by("-severity", "-opened_at", "-id")[:HOME_ROWS]
         )
     if can_review_sightings(request.user):
         ctx["can_review"] = True

@@ -70,6 +70,21 @@ SIGHTINGS: dict[str, object] = {
 # Kinds that see every flag in scope, not only those routed to them.
 FLAGS_ALL = {"imigrasi", "kanwil", "kecamatan"}
 
+# DESIGN.md §4 "write" cells: the Kanim/Kanwil maintain the records; Disdukcapil writes
+# residence, Disnaker employment ("write / ✓": Disnaker writes, DPMPTSP reads).
+WRITABLE: dict[str, set[str]] = {
+    "imigrasi": set(READABLE["imigrasi"]),
+    "kanwil": set(READABLE["kanwil"]),
+    "disdukcapil": {"residence"},
+    "disnaker": {"employment"},
+}
+# DESIGN.md §1: officers of member agencies and camat submit sightings. Kejari's column is
+# "shared" (it only reads what is shared with it); the regional secretariat has no sighting
+# column at all.
+SUBMITS_SIGHTINGS = set(SIGHTINGS) - {"kejari", "sekda"}
+# DESIGN.md §1: the Kanim reviews and verifies sightings (and links them to a person).
+REVIEWERS = {"imigrasi", "kanwil"}
+
 
 @dataclass
 class Principal:
@@ -95,6 +110,24 @@ class Principal:
             return True
         return bool(code) and any(code == r or code.startswith(r + ".") for r in self.scope)
 
+    def writes(self, category: str) -> bool:
+        if not self.active:
+            return False
+        if self.superuser:
+            return True
+        if category == "sighting":
+            return self.kind in SUBMITS_SIGHTINGS
+        return category in WRITABLE.get(self.kind, set())
+
+    @property
+    def submits_sightings(self) -> bool:
+        """A sighting is reported for an agency: the system admin has none."""
+        return self.writes("sighting") and not self.superuser
+
+    @property
+    def reviews(self) -> bool:
+        return self.active and (self.superuser or self.kind in REVIEWERS)
+
     @property
     def is_officer(self) -> bool:
         return self.active and not self.superuser
@@ -110,6 +143,7 @@ class FactForeigner:
     residence: str | None
     sighting_regions: list[str] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)  # category -> a value only it shows
+    token: str = ""  # a word of the given names: its appearance in a page reveals the identity
 
 
 @dataclass
@@ -118,6 +152,7 @@ class FactSighting:
     region: str
     activity: str
     reporting_agency_id: int
+    foreigner: int | None = None
 
 
 @dataclass
@@ -161,3 +196,11 @@ def sees_flag(p: Principal, fl: FactFlag, world) -> bool:
     return (fl.foreigner is not None and sees_foreigner(p, world.foreigners[fl.foreigner])) or (
         fl.sighting is not None and sees_sighting(p, world.sightings[fl.sighting])
     )
+
+
+def works_flag(p: Principal, fl: FactFlag, world) -> bool:
+    """May acknowledge / resolve: sees the flag AND it is routed to the agency kind (DESIGN §1:
+    officers work the alerts routed to their agency), or the agency writes flags (the Kanim)."""
+    if not sees_flag(p, fl, world):
+        return False
+    return p.superuser or p.writes("flag") or p.kind in fl.routed_to

@@ -8,15 +8,21 @@ HOW TO ADD A ROUTE (another engineer adding a page or endpoint):
    - ``public()`` — anyone, signed in or not (health check, login page).
    - ``signed_in()`` — any signed-in account; anonymous is sent to the login page.
    - ``html_list("foreigner"|"sighting"|"flag")`` — a list page: it must show *exactly* the
-     oracle's records. Mark each row with ``data-<resource>-id="<pk>"`` (e.g.
-     ``<tr data-foreigner-id="{{ f.pk }}">``); the test reads those attributes. Paginated pages
-     must show every world record on page 1 (the world is small).
+     oracle's records. The test reads the rows from the links to their detail pages (or a
+     ``data-<resource>-id="<pk>"`` attribute). Paginated pages must show every world record on
+     page 1 (the world is small).
    - ``html_detail("foreigner"|...)`` — a detail page per record: 200 where the oracle allows,
      404 elsewhere, and no masked value (document number, permit number, address, occupation)
      in the HTML when its category is not readable.
    - ``api_list`` / ``api_detail`` — the same for JSON endpoints (``results[].id``).
    - ``officer_page()`` / ``supervisor_page()`` — pages for active officers / supervisors, 404
      for everyone else. ``post_only(...)`` — a POST action, tested with ``post_case``.
+   - Record forms and actions (portal): ``foreigner_edit()``, ``child_create(kind)``,
+     ``sighting_action(...)``, ``flag_action(...)`` … built on ``_gate``: signed out → login,
+     invisible record → 404, visible but not allowed to the role → 403, allowed → 200 / 302.
+     The oracle's write policy is ``Principal.writes`` / ``reviews`` / ``works_flag``.
+   - Every shown page is also checked for the name of a person the principal may not see and
+     for values of categories it may not read (``test_matrix._no_leak``), whatever the route.
    - ``custom(fn)`` — anything else: ``fn(ctx)`` yields :class:`Case` objects.
    If the page takes kwargs, pass ``kwargs=lambda ctx, pk: {...}``.
 3. Run ``pytest tests/authz -q``; an unexpected allow or deny names principal, route and case.
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .oracle import Principal, sees_flag, sees_foreigner, sees_sighting
+from .oracle import Principal, sees_flag, sees_foreigner, sees_sighting, works_flag
 
 
 @dataclass
@@ -127,9 +133,14 @@ def _api_ids(resp) -> set[int]:
     return {row["id"] for row in rows}
 
 
+_DETAIL = {"foreigner": "foreigner-detail", "sighting": "sighting-detail", "flag": "flag-detail"}
+
+
 def _html_ids(resource: str):
-    pattern = re.compile(rf'data-{resource}-id="(\d+)"')
-    return lambda resp: {int(m) for m in pattern.findall(resp.content.decode())}
+    """Records a page lists: rows marked ``data-<resource>-id`` or links to their detail page."""
+    detail = re.escape(reverse(_DETAIL[resource], args=[999999])).replace("999999", r"(\d+)")
+    pattern = re.compile(rf'data-{resource}-id="(\d+)"|href="{detail}"')
+    return lambda resp: {int(a or b) for a, b in pattern.findall(resp.content.decode())}
 
 
 def _masked(ctx: Ctx, resource: str, pk: int, inner, *, require_shown: bool = False):
@@ -200,7 +211,7 @@ def api_detail(resource: str) -> Builder:
     return cases
 
 
-def html_list(resource: str) -> Builder:
+def html_list(resource: str, query: str = "") -> Builder:
     def cases(ctx, name):
         expected = {pk for pk in records(ctx, resource) if sees(ctx, resource, pk)}
         if signed_in(ctx.p) and ctx.p.active:
@@ -215,7 +226,7 @@ def html_list(resource: str) -> Builder:
 
         else:
             check = _to_login
-        yield Case("list", "GET", reverse(name), check)
+        yield Case("list", "GET", reverse(name) + query, check)
 
     return cases
 
@@ -373,6 +384,418 @@ def _decide_allowed(ctx: Ctx) -> bool:
     return ctx.p.superuser or (ctx.p.is_supervisor and ctx.p.agency_id is not None)
 
 
+# --- portal pages and actions (foreigners/views.py, reports/views.py) -----------------------
+#
+# Write routes check the capability the policy gives the role, then the record: signed out →
+# login page; a record the user may not see → 404 (whatever the role); a visible record (or a
+# page without record) the role may not change → 403; allowed → the form (200) or, posted with
+# valid data, a redirect (302). Pages closed to the whole role (create/edit forms) answer 403
+# before looking the record up, which reveals nothing about it.
+
+
+def _gate(ctx: Ctx, *, visible=True, capable=True, ok=200, capability_first=False):
+    if not signed_in(ctx.p):
+        return _to_login
+    if capability_first and not capable:
+        return _status(403)
+    if not visible:
+        return _status(404)
+    if not capable:
+        return _status(403)
+    return _status(ok)
+
+
+def _all(*checks):
+    def check(resp):
+        for c in checks:
+            error = c(resp)
+            if error:
+                return error
+        return None
+
+    return check
+
+
+def _ids_in_page(resource: str, expected: set[int]):
+    """Only for a 200: the records of ``resource`` the page links to are exactly ``expected``."""
+    extract = _html_ids(resource)
+
+    def check(resp):
+        if resp.status_code != 200:
+            return None
+        got = extract(resp)
+        if got != expected:
+            return (
+                f"{resource} links: unexpected allows {sorted(got - expected)}, "
+                f"unexpected denies {sorted(expected - got)}"
+            )
+        return None
+
+    return check
+
+
+def home_kelurahan(p: Principal) -> str:
+    """A kelurahan inside the principal's scope (forms only offer those)."""
+    from .world import SOREANG, UJUNG
+
+    for code in (SOREANG, UJUNG):
+        if p.superuser or p.in_scope(code):
+            return code
+    return SOREANG
+
+
+def _named(ctx: Ctx, name: str) -> int:
+    return ctx.world.named[name]
+
+
+def foreigner_list_extra() -> Builder:
+    """The list's search (name, kecamatan filter) and the posted passport-number search."""
+
+    def cases(ctx, name):
+        p = ctx.p
+        url = reverse(name)
+        visible = {pk for pk in ctx.world.foreigners if sees(ctx, "foreigner", pk)}
+        if not signed_in(p):
+            yield Case("search", "GET", url + "?q=test", _to_login)
+            yield Case("by-document", "POST", url, _to_login, {"document_number": "MASKDOC1234"})
+            return
+        rows = _html_ids("foreigner")
+        yield Case("search", "GET", url + "?q=test", _ids_check(visible, rows))
+        kec = "73.72.03"
+        if not p.reads("residence"):
+            want = visible  # the filter is not offered, so it is ignored
+        elif p.superuser or p.in_scope(kec):
+            want = {pk for pk in visible if (ctx.world.foreigners[pk].residence or "")[:8] == kec}
+        else:
+            want = set()  # not one of the user's kecamatan: a form error, no rows
+        yield Case("kecamatan", "GET", f"{url}?kecamatan={kec}", _ids_check(want, rows))
+        soreang = _named(ctx, "f_soreang")
+        data = {"document_number": "maskdoc 1234"}
+        if p.reads("document"):
+            yield Case("by-document", "POST", url, _ids_check({soreang} & visible, rows), data)
+        else:
+            yield Case("by-document", "POST", url, _status(403), data)
+
+    return cases
+
+
+def foreigner_detail() -> Builder:
+    """html_detail plus the sightings and alerts it lists: exactly the visible ones."""
+
+    def cases(ctx, name):
+        w = ctx.world
+        for case in html_detail("foreigner")(ctx, name):
+            pk = int(case.label.split("#")[1])
+            sightings = {
+                s
+                for s, fact in w.sightings.items()
+                if fact.foreigner == pk and sees(ctx, "sighting", s)
+            }
+            flags = {
+                f for f, fact in w.flags.items() if fact.foreigner == pk and sees(ctx, "flag", f)
+            }
+            case.check = _all(
+                case.check, _ids_in_page("sighting", sightings), _ids_in_page("flag", flags)
+            )
+            yield case
+
+    return cases
+
+
+def sighting_detail() -> Builder:
+    """html_detail plus its alerts and the person: linked only where the person is visible."""
+
+    def cases(ctx, name):
+        w = ctx.world
+        for case in html_detail("sighting")(ctx, name):
+            pk = int(case.label.split("#")[1])
+            flags = {
+                f for f, fact in w.flags.items() if fact.sighting == pk and sees(ctx, "flag", f)
+            }
+            person = w.sightings[pk].foreigner
+            people = {person} if person and sees(ctx, "foreigner", person) else set()
+            case.check = _all(
+                case.check, _ids_in_page("flag", flags), _ids_in_page("foreigner", people)
+            )
+            yield case
+
+    return cases
+
+
+def foreigner_lookup() -> Builder:
+    """The name picker (JSON, ten at most): one lookup per person by a word of the name, and
+    one by a word they all share."""
+
+    def cases(ctx, name):
+        url = reverse(name)
+        if not signed_in(ctx.p):
+            yield Case("all", "GET", url + "?q=test", _to_login)
+            return
+        visible = {pk for pk in ctx.world.foreigners if sees(ctx, "foreigner", pk)}
+
+        def capped(resp):
+            if resp.status_code != 200:
+                return f"status {resp.status_code}"
+            got = _api_ids(resp)
+            if not got <= visible or len(got) != min(10, len(visible)):
+                return (
+                    f"unexpected allows {sorted(got - visible)}, "
+                    f"{len(got)} rows for {len(visible)} visible"
+                )
+            return None
+
+        yield Case("all", "GET", url + "?q=test", capped)
+        for pk, fact in ctx.world.foreigners.items():
+            want = {pk} if pk in visible else set()
+            yield Case(
+                f"foreigner#{pk}", "GET", f"{url}?q={fact.token}", _ids_check(want, _api_ids)
+            )
+
+    return cases
+
+
+def foreigner_photo() -> Builder:
+    def cases(ctx, name):
+        for pk in ctx.world.foreigners:
+            allowed = sees(ctx, "foreigner", pk) and pk in ctx.world.foreigner_photos
+            yield Case(f"foreigner#{pk}", "GET", reverse(name, args=[pk]), page_gate(ctx, allowed))
+
+    return cases
+
+
+def sighting_photo() -> Builder:
+    def cases(ctx, name):
+        for photo, sighting in ctx.world.sighting_photos.items():
+            allowed = sees(ctx, "sighting", sighting)
+            yield Case(
+                f"photo#{photo}", "GET", reverse(name, args=[photo]), page_gate(ctx, allowed)
+            )
+        yield Case("missing", "GET", reverse(name, args=[10**9]), page_gate(ctx, False))
+
+    return cases
+
+
+FOREIGNER_POST = {
+    "family_name": "Baru",
+    "given_names": "Ana",
+    "sex": "F",
+    "birth_date": "1990-02-03",
+    "birth_place": "Perth",
+    "nationality": "AUS",
+    "version": "1",
+}
+
+
+def foreigner_create() -> Builder:
+    def cases(ctx, name):
+        can = ctx.p.writes("identity")
+        yield Case("form", "GET", reverse(name), _gate(ctx, capable=can))
+        yield Case("create", "POST", reverse(name), _gate(ctx, capable=can, ok=302), FOREIGNER_POST)
+
+    return cases
+
+
+# Posted to the person of the write actions (f_ujung: in every Parepare scope, no children)
+# and to f_nowhere (no residence: only the system admin sees it).
+WRITE_TARGETS = ("f_ujung", "f_nowhere")
+
+
+def foreigner_edit() -> Builder:
+    def cases(ctx, name):
+        can = ctx.p.writes("identity")
+        for pk in ctx.world.foreigners:
+            gate = _gate(
+                ctx, visible=sees(ctx, "foreigner", pk), capable=can, capability_first=True
+            )
+            yield Case(
+                f"foreigner#{pk}",
+                "GET",
+                reverse(name, args=[pk]),
+                _masked(ctx, "foreigner", pk, gate),
+            )
+        for target in WRITE_TARGETS:
+            pk = _named(ctx, target)
+            gate = _gate(
+                ctx, visible=sees(ctx, "foreigner", pk), capable=can, ok=302, capability_first=True
+            )
+            yield Case(f"save {target}", "POST", reverse(name, args=[pk]), gate, FOREIGNER_POST)
+
+    return cases
+
+
+def _child_data(kind: str, ctx: Ctx, *, existing: bool, pk: int = 0) -> dict:
+    from .world import SECRET, SOREANG, UJUNG
+
+    if kind == "document":
+        return {
+            "kind": "passport",
+            "number": SECRET["document"] if existing else f"NEWDOC{pk}",
+            "issuing_country": "CHN",
+            "issued_on": "2020-01-01",
+            "expires_on": "2031-01-01",
+        }
+    if kind == "permit":
+        return {
+            "kind": "ITAS",
+            "visa_index": "E23",
+            "number": SECRET["permit"] if existing else f"NEWPERMIT{pk}",
+            "issued_on": "2025-01-01" if existing else "2026-01-05",
+            "valid_from": "2025-01-01" if existing else "2026-01-05",
+            "valid_until": "2027-01-01",
+            "purpose": "work",
+            "status": "active",
+        }
+    return {
+        "address": SECRET["residence"] if existing else "Jalan Baru 1",
+        "region": SOREANG if existing else UJUNG,
+        "from_date": "2025-01-01" if existing else "2026-02-01",
+    }
+
+
+def child_create(kind: str) -> Builder:
+    def cases(ctx, name):
+        can = ctx.p.writes(kind)
+        for pk in ctx.world.foreigners:
+            gate = _gate(
+                ctx, visible=sees(ctx, "foreigner", pk), capable=can, capability_first=True
+            )
+            yield Case(
+                f"foreigner#{pk}",
+                "GET",
+                reverse(name, args=[pk]),
+                _masked(ctx, "foreigner", pk, gate),
+            )
+        for target in WRITE_TARGETS:
+            pk = _named(ctx, target)
+            data = _child_data(kind, ctx, existing=False, pk=pk)
+            gate = _gate(
+                ctx, visible=sees(ctx, "foreigner", pk), capable=can, ok=302, capability_first=True
+            )
+            yield Case(f"add to {target}", "POST", reverse(name, args=[pk]), gate, dict(data))
+
+    return cases
+
+
+def child_edit(kind: str) -> Builder:
+    """f_soreang's own document / permit / residence; the same child under another person's
+    URL is a 404 for everyone who may edit at all."""
+
+    def cases(ctx, name):
+        can = ctx.p.writes(kind)
+        soreang, child = _named(ctx, "f_soreang"), ctx.world.children[kind]
+        visible = sees(ctx, "foreigner", soreang)
+        url = reverse(name, args=[soreang, child])
+        gate = _gate(ctx, visible=visible, capable=can, capability_first=True)
+        yield Case("own", "GET", url, _masked(ctx, "foreigner", soreang, gate))
+        other = _named(ctx, "f_ujung")
+        yield Case(
+            "other-person",
+            "GET",
+            reverse(name, args=[other, child]),
+            _gate(ctx, visible=False, capable=can, capability_first=True),
+        )
+        gate = _gate(ctx, visible=visible, capable=can, ok=302, capability_first=True)
+        yield Case("save", "POST", url, gate, _child_data(kind, ctx, existing=True))
+
+    return cases
+
+
+def sighting_create() -> Builder:
+    def cases(ctx, name):
+        can = ctx.p.submits_sightings
+        yield Case("form", "GET", reverse(name), _gate(ctx, capable=can))
+        data = {
+            "region": home_kelurahan(ctx.p),
+            "place": "Pasar Lakessi",
+            "observed_at": "2026-11-01T10:00",
+            "activity": "work",
+            "description": "Two men working at a stall",
+            "person": "unknown",
+            "apparent_nationality": "CHN",
+            "person_count": "2",
+        }
+        yield Case("submit", "POST", reverse(name), _gate(ctx, capable=can, ok=302), data)
+
+    return cases
+
+
+def sighting_queue() -> Builder:
+    """The review queue (pending sightings, all of the world's): reviewers only."""
+
+    def cases(ctx, name):
+        p = ctx.p
+        if not signed_in(p):
+            check = _to_login
+        elif not p.reviews:
+            check = _status(403)
+        else:
+            want = {pk for pk in ctx.world.sightings if sees(ctx, "sighting", pk)}
+            check = _ids_check(want, _html_ids("sighting"))
+        yield Case("queue", "GET", reverse(name), check)
+
+    return cases
+
+
+def sighting_action(capable: Callable[[Ctx], bool], data: Callable[[Ctx], dict], sample=None):
+    def cases(ctx, name):
+        pks = [_named(ctx, n) for n in sample] if sample else list(ctx.world.sightings)
+        for pk in pks:
+            gate = _gate(ctx, visible=sees(ctx, "sighting", pk), capable=capable(ctx), ok=302)
+            yield Case(f"sighting#{pk}", "POST", reverse(name, args=[pk]), gate, data(ctx))
+
+    return cases
+
+
+def flag_action(data: dict) -> Builder:
+    def cases(ctx, name):
+        w = ctx.world
+        for pk, fact in w.flags.items():
+            gate = _gate(
+                ctx, visible=sees(ctx, "flag", pk), capable=works_flag(ctx.p, fact, w), ok=302
+            )
+            yield Case(f"flag#{pk}", "POST", reverse(name, args=[pk]), gate, dict(data))
+
+    return cases
+
+
+def dashboard() -> Builder:
+    """Every figure counts only what the user may open: the totals equal the oracle's."""
+
+    def cases(ctx, name):
+        p, w = ctx.p, ctx.world
+        if not signed_in(p):
+            yield Case("figures", "GET", reverse(name), _to_login)
+            return
+
+        def check(resp):
+            if resp.status_code != 200:
+                return f"status {resp.status_code}"
+            f = resp.context["f"]
+            want = {
+                "foreigners": sum(sees(ctx, "foreigner", pk) for pk in w.foreigners),
+                "open flags": sum(sees(ctx, "flag", pk) for pk in w.flags),
+                "sightings": sum(sees(ctx, "sighting", pk) for pk in w.sightings),
+            }
+            got = {"foreigners": f["total_foreigners"]}
+            if "open_flags_by_rule" in f:
+                got["open flags"] = sum(row["n"] for row in f["open_flags_by_rule"])
+            elif want["open flags"]:
+                return "open flags not shown to a reader of flags"
+            else:
+                got["open flags"] = 0
+            if "sightings_per_week" in f:
+                got["sightings"] = sum(row["n"] for row in f["sightings_per_week"])
+            else:
+                got["sightings"] = 0
+            if got != want:
+                return f"dashboard figures {got}, oracle {want}"
+            return None
+
+        yield Case("figures", "GET", reverse(name), check)
+
+    return cases
+
+
 ROUTES: dict[str, Builder] = {
     "healthz": public(),
     # Signed-in visitors are sent on to the home page.
@@ -413,13 +836,41 @@ ROUTES: dict[str, Builder] = {
     "api-sighting-detail": api_detail("sighting"),
     "api-flag-list": api_list("flag"),
     "api-flag-detail": api_detail("flag"),
-    # Portal pages (portal branch): entries ready for the names agreed in the brief.
-    "foreigner-list": html_list("foreigner"),
-    "foreigner-detail": html_detail("foreigner"),
-    "sighting-list": html_list("sighting"),
-    "sighting-detail": html_detail("sighting"),
+    # Portal pages (foreigners/urls.py)
+    "foreigner-list": lambda ctx, name: (
+        c for b in (html_list("foreigner"), foreigner_list_extra()) for c in b(ctx, name)
+    ),
+    "foreigner-detail": foreigner_detail(),
+    "foreigner-lookup": foreigner_lookup(),
+    "foreigner-photo": foreigner_photo(),
+    "foreigner-create": foreigner_create(),
+    "foreigner-edit": foreigner_edit(),
+    "document-create": child_create("document"),
+    "document-edit": child_edit("document"),
+    "permit-create": child_create("permit"),
+    "permit-edit": child_edit("permit"),
+    "residence-create": child_create("residence"),
+    "residence-edit": child_edit("residence"),
+    # Portal pages (reports/urls.py)
+    "sighting-create": sighting_create(),
+    "sighting-submitted": html_detail("sighting"),
+    "sighting-queue": sighting_queue(),
+    "sighting-detail": sighting_detail(),
+    "sighting-photo": sighting_photo(),
+    "sighting-review": sighting_action(
+        lambda ctx: ctx.p.reviews, lambda ctx: {"decision": "verified", "note": "ok"}
+    ),
+    "sighting-link": sighting_action(
+        lambda ctx: ctx.p.reviews,
+        lambda ctx: {"foreigner": ctx.world.named["f_soreang"]},
+        sample=("s_soreang_work", "s_barru_political", "sighting_shared_user"),
+    ),
+    "sighting-comment": sighting_action(lambda ctx: True, lambda ctx: {"body": "Seen again."}),
     "flag-list": html_list("flag"),
     "flag-detail": html_detail("flag"),
+    "flag-acknowledge": flag_action({}),
+    "flag-resolve": flag_action({"note": "Checked in the field."}),
+    "dashboard": dashboard(),
 }
 
 

@@ -11,19 +11,16 @@ values never appear. A route without an entry in tests/authz/routes.py fails the
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
-
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from .oracle import sees_foreigner
 from .routes import ROUTES, Ctx, encode
-from .world import build_world, make_principal, principal_specs
+from .summary import record_figures
+from .world import SECRET, build_world, make_principal, principal_specs
 
 SPECS = principal_specs()
-FIGURES = {"principals": 0, "cases": 0, "unexpected": 0, "routes": 0}
+FIGURES = {"principals": 0, "routes": 0, "cases": 0, "get": 0, "post": 0, "unexpected": 0}
 
 
 def route_names(resolver=None, namespace: str = "") -> list[str]:
@@ -54,31 +51,63 @@ def test_every_route_has_a_matrix_entry():
 def report_figures():
     yield
     if FIGURES["principals"]:
-        out = Path(os.environ.get("AUTHZ_FIGURES", "var/authz-matrix.json"))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(FIGURES, indent=2))
-        print(f"\nauthorization matrix: {FIGURES}", file=sys.__stderr__)
+        record_figures("authorization matrix", FIGURES)
+
+
+def _registry_key(name: str) -> str:
+    return name if name in ROUTES else name.split(":")[0] + ":*"
+
+
+def _no_leak(ctx: Ctx, response) -> str | None:
+    """Whatever the page, a shown page never carries the name of a person the user may not see
+    nor a value of a category the user may not read."""
+    if response.status_code != 200 or ctx.p.superuser:
+        return None
+    kind = response.get("Content-Type", "")
+    if not kind.startswith(("text/html", "application/json")):
+        return None
+    body = response.content.decode().lower()
+    for pk, fact in ctx.world.foreigners.items():
+        if fact.token in body and not sees_foreigner(ctx.p, fact):
+            return f"name of invisible foreigner#{pk} rendered"
+    for category, value in SECRET.items():
+        if not ctx.p.reads(category) and value.lower() in body:
+            return f"masked {category} value {value!r} rendered"
+    return None
 
 
 def _run(ctx: Ctx, client) -> list[str]:
     errors: list[str] = []
-    names = sorted({n if n in ROUTES else n.split(":")[0] + ":*" for n in route_names()})
+    names = sorted({_registry_key(n) for n in route_names()})
     cases = [(name, case) for name in names for case in ROUTES[name](ctx, name)]
     # Actions last: they change the world the reads are checked against.
     cases.sort(key=lambda item: item[1].method != "GET")
     for name, case in cases:
         call = client.get if case.method == "GET" else client.post
         response = call(case.url, **encode(case))
-        error = case.check(response)
+        error = case.check(response) or (_no_leak(ctx, response) if case.method == "GET" else None)
         FIGURES["cases"] += 1
+        FIGURES["get" if case.method == "GET" else "post"] += 1
         if error:
             errors.append(f"{ctx.p.label} {name} [{case.label}] {case.url}: {error}")
     FIGURES["routes"] = len(names)
     return errors
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 @pytest.mark.parametrize(("label", "opts"), SPECS, ids=[label for label, _ in SPECS])
-def test_authorization_matrix(label, opts, regions, client):
+def test_authorization_matrix(label, opts, regions, client, media):
     principal = make_principal(label, opts)
     world = build_world(principal)
     if principal.user is not None:

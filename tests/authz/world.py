@@ -8,11 +8,14 @@ everyone. Users get no password (``force_login``): hashing would dominate the ru
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from agencies.models import AccessRequest, Agency, Officer, RecordShare
 from foreigners.models import (
@@ -27,6 +30,7 @@ from reports.models import (
     Flag,
     Sighting,
     SightingGroupObjectPermission,
+    SightingPhoto,
     SightingUserObjectPermission,
 )
 
@@ -130,6 +134,9 @@ class World:
     sightings: dict[int, FactSighting] = field(default_factory=dict)
     flags: dict[int, FactFlag] = field(default_factory=dict)
     named: dict[str, int] = field(default_factory=dict)  # label -> pk (any resource)
+    children: dict[str, int] = field(default_factory=dict)  # f_soreang's document/permit/residence
+    foreigner_photos: set[int] = field(default_factory=set)  # foreigners with a photo
+    sighting_photos: dict[int, int] = field(default_factory=dict)  # photo pk -> sighting pk
     other_agency: Agency | None = None
     granter: object = None
     access_request: AccessRequest | None = None
@@ -138,15 +145,16 @@ class World:
 
 
 def _foreigner(world: World, name: str, residence: str | None) -> Foreigner:
+    token = f"nm{next(_seq)}q"
     f = Foreigner.objects.create(
         family_name=name,
-        given_names="Test",
+        given_names=f"Test {token.capitalize()}",
         sex="M",
         birth_date=dt.date(1980, 1, 1),
         nationality="CHN",
         residence_region_id=residence,
     )
-    world.foreigners[f.pk] = FactForeigner(f.pk, residence)
+    world.foreigners[f.pk] = FactForeigner(f.pk, residence, token=token)
     world.named[name] = f.pk
     return f
 
@@ -163,11 +171,28 @@ def _sighting(world: World, name: str, region: str, activity: str, agency, forei
         foreigner=foreigner,
         apparent_nationality="CHN",
     )
-    world.sightings[s.pk] = FactSighting(s.pk, region, activity, agency.pk)
+    world.sightings[s.pk] = FactSighting(
+        s.pk, region, activity, agency.pk, foreigner=foreigner.pk if foreigner else None
+    )
     world.named[name] = s.pk
     if foreigner is not None:
         world.foreigners[foreigner.pk].sighting_regions.append(region)
     return s
+
+
+def _jpeg() -> ContentFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(buf, "JPEG")
+    return ContentFile(buf.getvalue(), name="p.jpg")
+
+
+def _give_photo(world: World, obj) -> None:
+    if isinstance(obj, Foreigner):
+        obj.photo.save("p.jpg", _jpeg())
+        world.foreigner_photos.add(obj.pk)
+    else:
+        photo = SightingPhoto.objects.create(sighting=obj, image=_jpeg())
+        world.sighting_photos[photo.pk] = obj.pk
 
 
 def grant_rows(
@@ -228,27 +253,27 @@ def build_world(p: Principal) -> World:
     f_soreang = _foreigner(world, "f_soreang", SOREANG)
     f_soreang.occupation = SECRET["employment"]
     f_soreang.save()
-    TravelDocument.objects.create(
+    world.children["document"] = TravelDocument.objects.create(
         foreigner=f_soreang,
         number=SECRET["document"],
         issuing_country="CHN",
         issued_on=dt.date(2020, 1, 1),
         expires_on=dt.date(2031, 1, 1),
-    )
-    StayPermit.objects.create(
+    ).pk
+    world.children["permit"] = StayPermit.objects.create(
         foreigner=f_soreang,
         kind="ITAS",
         number=SECRET["permit"],
         issued_on=dt.date(2025, 1, 1),
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2027, 1, 1),
-    )
-    Residence.objects.create(
+    ).pk
+    world.children["residence"] = Residence.objects.create(
         foreigner=f_soreang,
         address=SECRET["residence"],
         region_id=SOREANG,
         from_date=dt.date(2025, 1, 1),
-    )
+    ).pk
     world.foreigners[f_soreang.pk].secrets = dict(SECRET)
     _foreigner(world, "f_ujung", UJUNG)
     f_sidrap = _foreigner(world, "f_sidrap", SIDRAP)
@@ -256,7 +281,11 @@ def build_world(p: Principal) -> World:
     f_seen = _foreigner(world, "f_seen", BARRU)
     f_nowhere = _foreigner(world, "f_nowhere", None)
 
-    _sighting(world, "s_soreang_work", SOREANG, "work", other)
+    s_work = _sighting(world, "s_soreang_work", SOREANG, "work", other)
+    _give_photo(world, s_work)
+    _give_photo(world, f_soreang)
+    # Seen only in shared sightings: whoever sees those must not learn who it is.
+    f_hidden = _foreigner(world, "f_hidden", BARRU)
     s_seen = _sighting(world, "s_seen_tourism", SOREANG, "tourism", other, foreigner=f_seen)
     s_ujung = _sighting(world, "s_ujung_religious", UJUNG, "religious", other)
     _sighting(world, "s_sidrap_business", SIDRAP, "business", other, foreigner=f_sidrap)
@@ -268,14 +297,19 @@ def build_world(p: Principal) -> World:
     week = now + dt.timedelta(days=7)
     user = p.user if p.user is not None else None
     group = agency_group_of(p.agency_id) if p.agency_id else agency_group_of(other.pk)
+    shared_sightings = []
     for resource, make in (
         ("foreigner", lambda n: _foreigner(world, n, BARRU)),
-        ("sighting", lambda n: _sighting(world, n, BARRU, "social", other)),
+        ("sighting", lambda n: _sighting(world, n, BARRU, "social", other, foreigner=f_hidden)),
     ):
         live_user = make(f"{resource}_shared_user")
         live_group = make(f"{resource}_shared_agency")
         expired = make(f"{resource}_share_expired")
         revoked = make(f"{resource}_share_revoked")
+        if resource == "sighting":
+            shared_sightings.append(live_user)
+        _give_photo(world, live_user)
+        _give_photo(world, revoked)
         if user is not None:
             grant_rows(
                 subject_type=resource,
@@ -319,6 +353,12 @@ def build_world(p: Principal) -> World:
         ("fl_nowhere_all", list(Agency.Kind.values), {"foreigner": f_nowhere}),
         ("fl_seen_tourism", ["pariwisata"], {"foreigner": f_seen, "sighting": s_seen}),
         ("fl_ujung_sighting", ["kemenag", "polres"], {"sighting": s_ujung}),
+        # Visible through the shared sighting; the person it names is not.
+        (
+            "fl_hidden_person",
+            list(Agency.Kind.values),
+            {"foreigner": f_hidden, "sighting": shared_sightings[0]},
+        ),
         (
             "fl_shared",
             list(Agency.Kind.values),
@@ -333,6 +373,12 @@ def build_world(p: Principal) -> World:
             routed_to=routed,
             reason=name,
             opened_at=now,
+            # Evidence of masked categories (the rules write such keys).
+            evidence={
+                "permit_valid_until": SECRET["permit"],
+                "registered_kecamatan": SECRET["residence"],
+                "expires_on": SECRET["document"],
+            },
             **fk,
         )
         world.flags[flag.pk] = FactFlag(

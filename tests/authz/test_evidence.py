@@ -1,0 +1,40 @@
+"""Flag evidence is masked key by key (reports.selectors.EVIDENCE_CATEGORIES); a key the rules
+write must be classified there, or nobody but the system admin sees it."""
+
+import re
+from pathlib import Path
+
+from agencies.access import Access
+from reports.selectors import EVIDENCE_CATEGORIES, visible_evidence
+
+RULES = Path(__file__).resolve().parents[2] / "reports" / "rules"
+BLOCK = re.compile(r"jsonb_build_object\((.*?)\)\s+AS evidence", re.S)
+KEY = re.compile(r"(?:^|,)\s*'([a-z_]+)'\s*,")
+
+
+def rule_evidence_keys() -> set[str]:
+    keys = set()
+    for path in RULES.glob("*.py"):
+        for block in BLOCK.findall(path.read_text()):
+            keys |= set(KEY.findall(block))
+    return keys
+
+
+def test_every_evidence_key_the_rules_write_is_classified():
+    keys = rule_evidence_keys()
+    assert len(keys) >= 10  # the pattern still finds the rules' evidence
+    assert keys - set(EVIDENCE_CATEGORIES) == set()
+
+
+def test_evidence_is_masked_by_category_and_unknown_keys_are_hidden():
+    evidence = {"permit_kind": "ITAS", "registered_kecamatan": "73.72.03", "as_of": "x", "new": 1}
+    kemenag = Access(user_id=1, agency_id=1, levels={"identity": "read", "flag": "read"})
+    polres = Access(user_id=2, agency_id=2, levels={"permit": "read", "residence": "read"})
+    root = Access(user_id=3, scope_codes=None, is_system_admin=True)
+    assert dict(visible_evidence(kemenag, evidence)) == {"as_of": "x"}
+    assert dict(visible_evidence(polres, evidence)) == {
+        "permit_kind": "ITAS",
+        "registered_kecamatan": "73.72.03",
+        "as_of": "x",
+    }
+    assert dict(visible_evidence(root, evidence)) == evidence
