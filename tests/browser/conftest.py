@@ -28,6 +28,38 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": chromium, "headless": True}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def migrated_data(django_db_setup, django_db_blocker):
+    """The rows the migrations seed (access policy, rule settings, content types…), put back
+    before each journey and after the last one.
+
+    The live server needs transactional tests, whose teardown empties every table. Django's
+    serialized rollback would restore the seed, but it keeps it on the connection object, and
+    once Playwright runs an event loop in this thread asgiref hands out a different connection
+    object that lacks it. So take the snapshot here and restore it ourselves; restoring after the
+    last journey leaves the database as the migrations left it for the tests that follow.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is None:
+            snapshot = connection.creation.serialize_db_to_string()
+    yield snapshot
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(snapshot)
+
+
+@pytest.fixture(autouse=True)
+def restore_migrated_data(transactional_db, migrated_data):
+    from django.db import connection
+
+    connection.creation.deserialize_db_from_string(migrated_data)
+    # Read by TransactionTestCase's teardown: flush without re-creating content types (their
+    # rows come back from the snapshot, with the primary keys the other rows point to).
+    connection._test_serialized_contents = migrated_data
+
+
 @pytest.fixture
 def private_media(settings, tmp_path):
     """Photos go to a throw-away private media root (the live server reads the same settings)."""

@@ -25,8 +25,9 @@ from tests.factories import (
 
 from .conftest import screenshot, sign_in
 
-# Transactional (the live server is another thread); serialized rollback restores the seeded
-# access policy and rule settings that the flush after each test removes.
+# Transactional (the live server is another thread). Serialized rollback keeps the flush after
+# each test from re-creating content types, which conftest.migrated_data restores with the rest of
+# the seed.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
