@@ -48,6 +48,8 @@ def migrated_data(django_db_setup, django_db_blocker):
     yield snapshot
     with django_db_blocker.unblock():
         connection.creation.deserialize_db_from_string(snapshot)
+        # This context's connection: the test database cannot be dropped while it is open.
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -79,10 +81,12 @@ def open_as(browser, live_server):
     through the login form like a person would."""
     contexts = []
 
-    def _open(user, *, viewport=None, context=None):
+    def _open(user, *, viewport=None, context=None, **context_args):
         if context is None:
             context = browser.new_context(
-                viewport=viewport or {"width": 1280, "height": 900}, base_url=live_server.url
+                viewport=viewport or {"width": 1280, "height": 900},
+                base_url=live_server.url,
+                **context_args,
             )
             context.set_default_timeout(10_000)
             contexts.append(context)

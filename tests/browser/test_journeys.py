@@ -62,7 +62,12 @@ def overstayer(regions):
 def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     open_as, camat_soreang, private_media
 ):
-    page = open_as(camat_soreang, viewport=PHONE)
+    page = open_as(
+        camat_soreang,
+        viewport=PHONE,
+        geolocation={"latitude": -4.01355, "longitude": 119.62841},  # Pasar Lakessi
+        permissions=["geolocation"],
+    )
     page.get_by_role("link", name="Laporkan temuan").first.click()
     page.wait_for_url("**/laporan/baru/")
     assert page.get_by_role("heading", name="Laporkan temuan").is_visible()
@@ -70,6 +75,10 @@ def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.select_option("#id_region", "73.72.03.1001")
     page.fill("#id_place", "Pasar Lakessi, los ikan")
+    page.get_by_role("button", name="Gunakan posisi saya saat ini").click()
+    page.get_by_text("Posisi telah diisi.").wait_for()
+    assert page.input_value("#id_latitude") == "-4.01355"
+    assert page.input_value("#id_longitude") == "119.62841"
     page.select_option("#id_activity", "work")
     page.fill("#id_description", "Dua orang asing terlihat berjualan di pasar.")
     assert page.is_checked("input[name=person][value=unknown]")
@@ -95,6 +104,7 @@ def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     sighting = Sighting.objects.get(reference=reference)
     assert sighting.region_id == "73.72.03.1001" and sighting.foreigner_id is None
     assert sighting.person_count == 2 and sighting.photos.count() == 1
+    assert (float(sighting.latitude), float(sighting.longitude)) == (-4.01355, 119.62841)
     screenshot(page, "journey-1-camat-reference")
 
 
