@@ -77,19 +77,18 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """``open_as(user, viewport=...)`` → a signed-in page in a fresh browser context, signed in
-    through the login form like a person would."""
+    """``open_as(user, viewport=..., **context_args)`` → a page in a fresh browser context,
+    signed in through the login form like a person would."""
     contexts = []
 
-    def _open(user, *, viewport=None, context=None, **context_args):
-        if context is None:
-            context = browser.new_context(
-                viewport=viewport or {"width": 1280, "height": 900},
-                base_url=live_server.url,
-                **context_args,
-            )
-            context.set_default_timeout(10_000)
-            contexts.append(context)
+    def _open(user, *, viewport=None, **context_args):
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900},
+            base_url=live_server.url,
+            **context_args,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
         page = context.new_page()
         sign_in(page, user)
         return page

@@ -152,6 +152,7 @@ def test_each_agency_sees_what_the_policy_allows_of_the_same_foreigner(
 ):
     url = f"/orang-asing/{overstayer.pk}/"
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
 
     page = context.new_page()
     sign_in(page, polres_officer)
