@@ -138,7 +138,7 @@ def test_kanim_links_a_sighting_and_polres_sees_the_after_expiry_alert(
     row = inbox.locator("tbody tr", has_text="sighting.after_expiry")
     assert row.count() == 1
     assert "Lei Wang" in row.inner_text() and sighting.reference in row.inner_text()
-    row.get_by_role("link", name="sighting.after_expiry").click()
+    row.get_by_role("link", name="Terlihat setelah izin tinggal berakhir").click()
     # The reason names the permit that ended and how long before the sighting.
     reason = inbox.locator("main").inner_text()
     assert "2C11XY0042" in reason and "20 hari" in reason
