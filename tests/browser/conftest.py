@@ -79,7 +79,7 @@ def private_media(settings, tmp_path):
 def open_as(browser, live_server):
     """``open_as(user, viewport=..., **context_args)`` → a page in a fresh browser context,
     signed in through the login form like a person would."""
-    contexts = []
+    contexts, script_errors = [], []
 
     def _open(user, *, viewport=None, **context_args):
         context = browser.new_context(
@@ -90,12 +90,14 @@ def open_as(browser, live_server):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
         sign_in(page, user)
         return page
 
     yield _open
     for context in contexts:
         context.close()
+    assert not script_errors, "JavaScript errors in the pages:\n" + "\n".join(script_errors)
 
 
 def sign_in(page, user):
