@@ -28,6 +28,40 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": chromium, "headless": True}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def migrated_data(django_db_setup, django_db_blocker):
+    """The rows the migrations seed (access policy, rule settings, content types…), put back
+    before each journey and after the last one.
+
+    The live server needs transactional tests, whose teardown empties every table. Django's
+    serialized rollback would restore the seed, but it keeps it on the connection object, and
+    once Playwright runs an event loop in this thread asgiref hands out a different connection
+    object that lacks it. So take the snapshot here and restore it ourselves; restoring after the
+    last journey leaves the database as the migrations left it for the tests that follow.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is None:
+            snapshot = connection.creation.serialize_db_to_string()
+    yield snapshot
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(snapshot)
+        # This context's connection: the test database cannot be dropped while it is open.
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def restore_migrated_data(transactional_db, migrated_data):
+    from django.db import connection
+
+    connection.creation.deserialize_db_from_string(migrated_data)
+    # Read by TransactionTestCase's teardown: flush without re-creating content types (their
+    # rows come back from the snapshot, with the primary keys the other rows point to).
+    connection._test_serialized_contents = migrated_data
+
+
 @pytest.fixture
 def private_media(settings, tmp_path):
     """Photos go to a throw-away private media root (the live server reads the same settings)."""
@@ -43,24 +77,27 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """``open_as(user, viewport=...)`` → a signed-in page in a fresh browser context, signed in
-    through the login form like a person would."""
-    contexts = []
+    """``open_as(user, viewport=..., **context_args)`` → a page in a fresh browser context,
+    signed in through the login form like a person would."""
+    contexts, script_errors = [], []
 
-    def _open(user, *, viewport=None, context=None):
-        if context is None:
-            context = browser.new_context(
-                viewport=viewport or {"width": 1280, "height": 900}, base_url=live_server.url
-            )
-            context.set_default_timeout(10_000)
-            contexts.append(context)
+    def _open(user, *, viewport=None, **context_args):
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900},
+            base_url=live_server.url,
+            **context_args,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
         page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
         sign_in(page, user)
         return page
 
     yield _open
     for context in contexts:
         context.close()
+    assert not script_errors, "JavaScript errors in the pages:\n" + "\n".join(script_errors)
 
 
 def sign_in(page, user):

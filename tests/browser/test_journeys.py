@@ -25,8 +25,9 @@ from tests.factories import (
 
 from .conftest import screenshot, sign_in
 
-# Transactional (the live server is another thread); serialized rollback restores the seeded
-# access policy and rule settings that the flush after each test removes.
+# Transactional (the live server is another thread). Serialized rollback keeps the flush after
+# each test from re-creating content types, which conftest.migrated_data restores with the rest of
+# the seed.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -61,7 +62,12 @@ def overstayer(regions):
 def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     open_as, camat_soreang, private_media
 ):
-    page = open_as(camat_soreang, viewport=PHONE)
+    page = open_as(
+        camat_soreang,
+        viewport=PHONE,
+        geolocation={"latitude": -4.01355, "longitude": 119.62841},  # Pasar Lakessi
+        permissions=["geolocation"],
+    )
     page.get_by_role("link", name="Laporkan temuan").first.click()
     page.wait_for_url("**/laporan/baru/")
     assert page.get_by_role("heading", name="Laporkan temuan").is_visible()
@@ -69,6 +75,10 @@ def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.select_option("#id_region", "73.72.03.1001")
     page.fill("#id_place", "Pasar Lakessi, los ikan")
+    page.get_by_role("button", name="Gunakan posisi saya saat ini").click()
+    page.get_by_text("Posisi telah diisi.").wait_for()
+    assert page.input_value("#id_latitude") == "-4.01355"
+    assert page.input_value("#id_longitude") == "119.62841"
     page.select_option("#id_activity", "work")
     page.fill("#id_description", "Dua orang asing terlihat berjualan di pasar.")
     assert page.is_checked("input[name=person][value=unknown]")
@@ -94,6 +104,7 @@ def test_camat_reports_an_unidentified_foreigner_from_a_phone(
     sighting = Sighting.objects.get(reference=reference)
     assert sighting.region_id == "73.72.03.1001" and sighting.foreigner_id is None
     assert sighting.person_count == 2 and sighting.photos.count() == 1
+    assert (float(sighting.latitude), float(sighting.longitude)) == (-4.01355, 119.62841)
     screenshot(page, "journey-1-camat-reference")
 
 
@@ -127,7 +138,7 @@ def test_kanim_links_a_sighting_and_polres_sees_the_after_expiry_alert(
     row = inbox.locator("tbody tr", has_text="sighting.after_expiry")
     assert row.count() == 1
     assert "Lei Wang" in row.inner_text() and sighting.reference in row.inner_text()
-    row.get_by_role("link", name="sighting.after_expiry").click()
+    row.get_by_role("link", name="Terlihat setelah izin tinggal berakhir").click()
     # The reason names the permit that ended and how long before the sighting.
     reason = inbox.locator("main").inner_text()
     assert "2C11XY0042" in reason and "20 hari" in reason
@@ -141,6 +152,7 @@ def test_each_agency_sees_what_the_policy_allows_of_the_same_foreigner(
 ):
     url = f"/orang-asing/{overstayer.pk}/"
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
 
     page = context.new_page()
     sign_in(page, polres_officer)

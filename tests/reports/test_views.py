@@ -14,6 +14,7 @@ from tests.factories import (
     ForeignerFactory,
     SightingFactory,
     StayPermitFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -243,10 +244,13 @@ def test_dashboard_counts_only_what_the_user_may_see(
 
 def _populate(n):
     today = timezone.localdate()
+    reporter = UserFactory()  # one account: each new one costs a password hash
     for i in range(n):
         foreigner = ForeignerFactory(residence_region_id="73.72.03.1001")
         StayPermitFactory(foreigner=foreigner, valid_until=today + dt.timedelta(days=10 + i))
-        SightingFactory(foreigner=foreigner, latitude="-4.01", longitude="119.62")
+        SightingFactory(
+            foreigner=foreigner, reporter=reporter, latitude="-4.01", longitude="119.62"
+        )
         FlagFactory(foreigner=foreigner, routed_to=["imigrasi"], subject_id=foreigner.pk)
 
 
@@ -296,7 +300,7 @@ def test_detail_pages_cost_the_same_queries_for_3_and_30_related_rows(
     def add(n):
         for _ in range(n):
             StayPermitFactory(foreigner=foreigner)
-            SightingFactory(foreigner=foreigner)
+            SightingFactory(foreigner=foreigner, reporter=kanim_supervisor)
             SightingComment.objects.create(sighting=sighting, author=kanim_supervisor, body="x")
 
     add(3)

@@ -99,3 +99,14 @@ def test_indonesian_catalog_translates_every_message_and_is_compiled():
     stale = [m for m in stale if "%(n)s person" != m]  # plural: looked up with ngettext
     assert not stale, stale[:10]
     assert mo.ngettext("%(n)s person", "%(n)s persons", 3) == po["%(n)s person"]
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_the_chosen_language(client, polres_officer):
+    client.force_login(polres_officer)
+    forbidden = client.get(reverse("sighting-queue"))
+    assert forbidden.status_code == 403 and "Tidak diizinkan" in forbidden.content.decode()
+    missing = client.get("/orang-asing/999999/")
+    assert missing.status_code == 404 and "Tidak ditemukan" in missing.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Not found" in client.get("/orang-asing/999999/").content.decode()
