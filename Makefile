@@ -44,9 +44,11 @@ bench: install
 # Refresh the catalogs from the code and templates, then compile them (needs GNU gettext). The
 # compiled .mo files are committed, so running the portal or the tests does not need gettext.
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+# Neither command touches the database; the placeholder URL only satisfies the settings.
+MESSAGES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused}
 messages: install
-	$(PY) manage.py makemessages -l id -l en --no-obsolete $(MESSAGES_IGNORE)
-	$(PY) manage.py compilemessages $(MESSAGES_IGNORE)
+	$(MESSAGES_ENV) $(PY) manage.py makemessages -l id -l en --no-obsolete $(MESSAGES_IGNORE)
+	$(MESSAGES_ENV) $(PY) manage.py compilemessages $(MESSAGES_IGNORE)
 
 clean-var:
 	rm -rf var/
