@@ -132,6 +132,8 @@ class Sighting(models.Model):
         indexes = [
             pattern_index("region", "sighting_region_prefix_idx"),
             models.Index(fields=["foreigner", "-observed_at"], name="sighting_foreigner_idx"),
+            # sighting.outside_area looks at the past 30 days only.
+            models.Index(fields=["observed_at"], name="sighting_observed_idx"),
         ]
 
     def __str__(self) -> str:
