@@ -274,6 +274,19 @@ class Flag(models.Model):
             models.UniqueConstraint(
                 fields=["rule", "subject_type", "subject_id"],
                 condition=Q(state__in=["open", "acknowledged"]),
+                # Covering what decides whether an open flag is up to date: the daily scan
+                # compares hundreds of thousands of them from this index alone, never reading
+                # the wide rows (reasons, evidence) of the table.
+                include=[
+                    "id",
+                    "severity",
+                    "rule_version",
+                    "foreigner",
+                    "permit",
+                    "document",
+                    "sighting",
+                    "routed_to",
+                ],
                 name="flag_one_open_per_rule_subject",
             ),
             models.CheckConstraint(

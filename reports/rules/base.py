@@ -235,26 +235,31 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
 
         cursor.execute(
             f"""
-            WITH closed AS (
-                UPDATE reports_flag f
-                SET state = 'closed', closed_at = %s, updated_at = %s, close_reason = {reason_sql}
+            -- Found from the covering unique index alone (MATERIALIZED: inlined, the planner
+            -- joined the whole table twice); only the rows that close are read.
+            WITH gone AS MATERIALIZED (
+                SELECT f.id FROM reports_flag f
                 WHERE f.rule = %s AND f.subject_type = %s AND f.state IN {OPEN_STATES_SQL}
                   AND {scope_sql}
                   AND NOT EXISTS (
                       SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
                   )
+            ), closed AS (
+                UPDATE reports_flag f
+                SET state = 'closed', closed_at = %s, updated_at = %s, close_reason = {reason_sql}
+                FROM gone WHERE f.id = gone.id
                 RETURNING f.subject_id
             )
             SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
             FROM closed
             """,
             [
-                ctx.now,
-                ctx.now,
-                *reason_params,
                 rule.code,
                 rule.subject_type,
                 *scope_params,
+                ctx.now,
+                ctx.now,
+                *reason_params,
             ],
         )
         result.closed, closed_sample = cursor.fetchone()
