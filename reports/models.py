@@ -132,6 +132,8 @@ class Sighting(models.Model):
         indexes = [
             pattern_index("region", "sighting_region_prefix_idx"),
             models.Index(fields=["foreigner", "-observed_at"], name="sighting_foreigner_idx"),
+            # sighting.outside_area looks at the past 30 days only.
+            models.Index(fields=["observed_at"], name="sighting_observed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -272,6 +274,19 @@ class Flag(models.Model):
             models.UniqueConstraint(
                 fields=["rule", "subject_type", "subject_id"],
                 condition=Q(state__in=["open", "acknowledged"]),
+                # Covering what decides whether an open flag is up to date: the daily scan
+                # compares hundreds of thousands of them from this index alone, never reading
+                # the wide rows (reasons, evidence) of the table.
+                include=[
+                    "id",
+                    "severity",
+                    "rule_version",
+                    "foreigner",
+                    "permit",
+                    "document",
+                    "sighting",
+                    "routed_to",
+                ],
                 name="flag_one_open_per_rule_subject",
             ),
             models.CheckConstraint(
