@@ -119,6 +119,10 @@ def policy_seed() -> int:
         if (kind, category) not in existing
     ]
     PolicyRule.objects.bulk_create(rows)
+    if rows:
+        from .access import access_changed
+
+        access_changed()
     return len(rows)
 
 

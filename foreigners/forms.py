@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for
+from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 
 from .countries import COUNTRY_CHOICES
@@ -102,10 +102,15 @@ class SearchForm(forms.Form):
     def __init__(self, *args, user, can_filter_permits: bool, can_filter_residence: bool, **kw):
         super().__init__(*args, **kw)
         if can_filter_residence:
-            kecamatan = regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-            self.fields["kecamatan"].choices = [("", _("Any"))] + [
-                (r.code, f"{r.name} ({r.code})") for r in kecamatan
-            ]
+            kecamatan = cached_for_scope(
+                "kecamatan-choices",
+                access_for(user),
+                lambda: [
+                    (r.code, f"{r.name} ({r.code})")
+                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+                ],
+            )
+            self.fields["kecamatan"].choices = [("", _("Any")), *kecamatan]
         else:
             del self.fields["kecamatan"]
         if not can_filter_permits:

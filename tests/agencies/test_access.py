@@ -86,7 +86,9 @@ def test_outsider_disabled_and_inactive_agency_see_nothing(outsider, polres_offi
     ForeignerFactory(residence_region_id=SOREANG)
     assert not visible_foreigners(outsider).exists()
     assert visible_foreigners(polres_officer).exists()
-    Agency.objects.filter(officers__user=polres_officer).update(is_active=False)
+    agency = Agency.objects.get(officers__user=polres_officer)
+    agency.is_active = False
+    agency.save()  # as the admin site does; a bare QuerySet.update must call access_changed()
     assert not visible_foreigners(fresh(polres_officer)).exists()
 
 
