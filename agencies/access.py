@@ -128,16 +128,45 @@ def _access_key(user_id: int) -> str:
     return f"access:user:{user_id}"
 
 
+def _new_token() -> None:
+    cache.set(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def access_changed() -> None:
     """Invalidate every cached :class:`Access`: now, and again when the current transaction
     commits (a request that recomputed in between read the old rows and must not be trusted).
+    Until then, this connection neither reads nor fills the cache (a rollback would otherwise
+    leave an entry computed from rows that never existed).
 
     Signals call it for model saves and deletes; code that changes officers, agencies, policy
     rows or group membership with ``QuerySet.update`` or ``bulk_create`` must call it itself."""
-    cache.set(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(
-        lambda: cache.set(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None), robust=True
+    _new_token()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+
+        def committed() -> None:
+            _new_token()
+
+        transaction.on_commit(committed, robust=True)
+        pending = getattr(connection, "_timpora_access_pending", None) or []
+        connection._timpora_access_pending = [*pending, committed]
+
+
+def _change_pending() -> bool:
+    """Whether this connection's open transaction changed what access is computed from.
+
+    The markers are the on_commit callbacks themselves: Django drops it from ``run_on_commit`` when its
+    transaction or savepoint rolls back, and runs and drops it on commit."""
+    connection = transaction.get_connection()
+    markers = getattr(connection, "_timpora_access_pending", None)
+    if not markers:
+        return False
+    queued = (
+        {id(item[1]) for item in connection.run_on_commit} if connection.in_atomic_block else ()
     )
+    markers = [m for m in markers if id(m) in queued]
+    connection._timpora_access_pending = markers
+    return bool(markers)
 
 
 def access_for(user) -> Access:
@@ -149,6 +178,10 @@ def access_for(user) -> Access:
     cached = getattr(user, "_timpora_access", None)
     if cached is not None:
         return cached
+    if _change_pending():
+        access = _compute_access(user)
+        user._timpora_access = access
+        return access
     key = _access_key(user.pk)
     found = cache.get_many([ACCESS_VERSION_KEY, key])
     version = found.get(ACCESS_VERSION_KEY)
@@ -173,7 +206,7 @@ def cached_for_scope(name: str, access: Access, compute):
     """``compute()``, cached per geographic scope under the current version token (for lists
     derived from the scope and the region tree, such as a form's kecamatan choices)."""
     version = cache.get(ACCESS_VERSION_KEY)
-    if version is None:
+    if version is None or _change_pending():
         return compute()
     scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
     key = f"access:{name}:{version}:{scope}"

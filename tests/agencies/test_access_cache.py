@@ -13,6 +13,10 @@ from tests.factories import ForeignerFactory
 
 LIST = reverse("foreigner-list")
 
+# Committed transactions, as in production: inside a test-wide transaction the cache is
+# bypassed once anything it depends on has changed (see agencies.access._change_pending).
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def person(regions):
@@ -38,12 +42,16 @@ def queries_of(client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_second_request_reuses_the_cached_access(client, polres_officer, person):
-    client.force_login(polres_officer)
+@pytest.mark.parametrize(
+    ("principal", "saved"),
+    # officer + agency, (jurisdiction,) policy rows, the kecamatan choices: computed once
+    [("polres_officer", 4), ("kanim_supervisor", 4), ("camat_soreang", 3)],
+)
+def test_second_request_reuses_the_cached_access(client, request, principal, saved, person):
+    client.force_login(request.getfixturevalue(principal))
     first = queries_of(client)
     second = queries_of(client)
-    # officer + agency, jurisdiction, policy rows, the kecamatan choices: computed once
-    assert second == first - 4
+    assert second == first - saved
 
 
 def test_policy_change_takes_effect_on_the_next_request(client, polres_officer, person):
@@ -103,3 +111,17 @@ def test_disabled_or_promoted_account_needs_no_signal(client, outsider, person):
     assert client.get(LIST).status_code == 302  # signed out: to the login page
     outsider.refresh_from_db()
     assert access_for(outsider).agency_id is None
+
+
+def test_change_rolled_back_leaves_no_stale_cache_entry(client, polres_officer, person):
+    from django.db import transaction
+
+    client.force_login(polres_officer)
+    assert sees(client)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        policy_set(agency_kind="polres", category="identity", level=Level.NONE)
+        # A request in the same transaction sees the change (and must not cache it).
+        assert not sees_or_forbidden(client)
+        raise RuntimeError("rolled back")
+    assert sees(client)
+    assert sees(client)
