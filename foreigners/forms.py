@@ -223,6 +223,26 @@ class PermitForm(TokenMixin, forms.ModelForm):
         self.fields["extends"].help_text = _("For an extension: the permit it extends.")
 
 
+class FirstResidenceForm(forms.ModelForm):
+    """The first residence, taken with a new foreign national (prefix ``residence``): a record
+    is in its creator's scope from the start, so the page it lands on can show it."""
+
+    class Meta:
+        model = Residence
+        fields = ["address", "region", "from_date", "latitude", "longitude"]
+        widgets = {"from_date": DateInput(), "region": FastSelect}
+        field_classes = {"region": RegionChoiceField}
+        labels = {"region": _("Kelurahan")}
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("prefix", "residence")
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_in_scope(user, levels=[Region.Level.KELURAHAN])
+        self.fields["region"].empty_label = _("Choose a kelurahan")
+        self.fields["from_date"].required = True
+        self.fields["from_date"].help_text = _("Since when the person lives there.")
+
+
 class ResidenceForm(TokenMixin, forms.ModelForm):
     class Meta:
         model = Residence
