@@ -14,6 +14,7 @@ missing policy row all mean nothing.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 
@@ -120,8 +121,14 @@ NO_ACCESS = Access(user_id=None)
 # the next request of every user recomputes. The user row itself is loaded fresh on every request
 # by the session middleware: is_active is checked before the cache, and is_superuser and
 # date_joined are part of the stamp, so deactivating or promoting an account needs no bump.
+#
+# If the cache cannot be read, the access is computed from the database (the portal keeps
+# working while Redis is down). A change made while the cache cannot be written raises (inside a
+# transaction the change is rolled back); entries live ACCESS_CACHE_TIMEOUT at most.
 ACCESS_VERSION_KEY = "access:version"
-ACCESS_CACHE_TIMEOUT = 3600
+ACCESS_CACHE_TIMEOUT = 600
+
+log = logging.getLogger(__name__)
 
 
 def _access_key(user_id: int) -> str:
@@ -183,11 +190,17 @@ def access_for(user) -> Access:
         user._timpora_access = access
         return access
     key = _access_key(user.pk)
-    found = cache.get_many([ACCESS_VERSION_KEY, key])
-    version = found.get(ACCESS_VERSION_KEY)
-    if version is None:
-        cache.add(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(ACCESS_VERSION_KEY)
+    try:
+        found = cache.get_many([ACCESS_VERSION_KEY, key])
+        version = found.get(ACCESS_VERSION_KEY)
+        if version is None:
+            cache.add(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(ACCESS_VERSION_KEY)
+    except Exception:  # the cache is unreachable: the database alone decides
+        log.warning("access cache unreachable; computing the access of user %s", user.pk)
+        access = _compute_access(user)
+        user._timpora_access = access
+        return access
     # Read before computing: if the rows change while we compute, the token changes and what we
     # store below is never used.
     stamp = (version, user.is_superuser, user.date_joined)
@@ -197,7 +210,10 @@ def access_for(user) -> Access:
     else:
         access = _compute_access(user)
         if version is not None:
-            cache.set(key, (stamp, access), timeout=ACCESS_CACHE_TIMEOUT)
+            try:
+                cache.set(key, (stamp, access), timeout=ACCESS_CACHE_TIMEOUT)
+            except Exception:
+                log.warning("access cache unreachable; not storing the access of %s", user.pk)
     user._timpora_access = access
     return access
 
@@ -205,15 +221,21 @@ def access_for(user) -> Access:
 def cached_for_scope(name: str, access: Access, compute):
     """``compute()``, cached per geographic scope under the current version token (for lists
     derived from the scope and the region tree, such as a form's kecamatan choices)."""
-    version = cache.get(ACCESS_VERSION_KEY)
-    if version is None or _change_pending():
+    try:
+        version = cache.get(ACCESS_VERSION_KEY)
+        if version is None or _change_pending():
+            return compute()
+        scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
+        key = f"access:{name}:{version}:{scope}"
+        value = cache.get(key)
+    except Exception:  # the cache is unreachable
         return compute()
-    scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
-    key = f"access:{name}:{version}:{scope}"
-    value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=ACCESS_CACHE_TIMEOUT)
+        try:
+            cache.set(key, value, timeout=ACCESS_CACHE_TIMEOUT)
+        except Exception:
+            log.warning("access cache unreachable; not storing %s", key)
     return value
 
 

@@ -125,3 +125,22 @@ def test_change_rolled_back_leaves_no_stale_cache_entry(client, polres_officer, 
         raise RuntimeError("rolled back")
     assert sees(client)
     assert sees(client)
+
+
+def test_unreachable_cache_falls_back_to_the_database(client, polres_officer, person, monkeypatch):
+    import agencies.access
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("redis is down")
+
+            return fail
+
+    monkeypatch.setattr(agencies.access, "cache", Down())
+    client.force_login(polres_officer)
+    assert sees(client)
+    officer = Officer.objects.get(user=polres_officer)
+    with pytest.raises(ConnectionError):  # a change that cannot invalidate the cache is refused
+        officer.delete()
+    assert Officer.objects.filter(pk=officer.pk).exists()
