@@ -14,14 +14,27 @@ missing policy row all mean nothing.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from .categories import ALL_SUBSET, Category, Level
 from .models import Agency, Officer, PolicyRule, region_prefix_q
 
-__all__ = ["ALL_SUBSET", "NO_ACCESS", "Access", "Category", "Level", "access_for"]
+__all__ = [
+    "ALL_SUBSET",
+    "NO_ACCESS",
+    "Access",
+    "Category",
+    "Level",
+    "access_changed",
+    "access_for",
+    "cached_for_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -102,47 +115,159 @@ class Access:
 NO_ACCESS = Access(user_id=None)
 
 
+# The computed Access of each user is kept in the cache (Redis) between requests, stamped with a
+# global version token. Any change that can alter somebody's access (a policy cell, an officer,
+# an agency or its jurisdiction, group membership: see agencies.signals) replaces the token, so
+# the next request of every user recomputes. The user row itself is loaded fresh on every request
+# by the session middleware: is_active is checked before the cache, and is_superuser and
+# date_joined are part of the stamp, so deactivating or promoting an account needs no bump.
+#
+# If the cache cannot be read, the access is computed from the database (the portal keeps
+# working while Redis is down). A change made while the cache cannot be written raises (inside a
+# transaction the change is rolled back); entries live ACCESS_CACHE_TIMEOUT at most.
+ACCESS_VERSION_KEY = "access:version"
+ACCESS_CACHE_TIMEOUT = 600
+
+log = logging.getLogger(__name__)
+
+
+def _access_key(user_id: int) -> str:
+    return f"access:user:{user_id}"
+
+
+def _new_token() -> None:
+    cache.set(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def access_changed() -> None:
+    """Invalidate every cached :class:`Access`: now, and again when the current transaction
+    commits (a request that recomputed in between read the old rows and must not be trusted).
+    Until then, this connection neither reads nor fills the cache (a rollback would otherwise
+    leave an entry computed from rows that never existed).
+
+    Signals call it for model saves and deletes; code that changes officers, agencies, policy
+    rows or group membership with ``QuerySet.update`` or ``bulk_create`` must call it itself."""
+    _new_token()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+
+        def committed() -> None:
+            _new_token()
+
+        transaction.on_commit(committed, robust=True)
+        pending = getattr(connection, "_timpora_access_pending", None) or []
+        connection._timpora_access_pending = [*pending, committed]
+
+
+def _change_pending() -> bool:
+    """Whether this connection's open transaction changed what access is computed from.
+
+    The markers are the on_commit callbacks themselves: Django drops it from ``run_on_commit`` when its
+    transaction or savepoint rolls back, and runs and drops it on commit."""
+    connection = transaction.get_connection()
+    markers = getattr(connection, "_timpora_access_pending", None)
+    if not markers:
+        return False
+    queued = (
+        {id(item[1]) for item in connection.run_on_commit} if connection.in_atomic_block else ()
+    )
+    markers = [m for m in markers if id(m) in queued]
+    connection._timpora_access_pending = markers
+    return bool(markers)
+
+
 def access_for(user) -> Access:
-    """The user's access, cached on the user object for the request (three small queries the
-    first time: officer + agency, jurisdiction, policy rows of the agency kind)."""
+    """The user's access: cached on the user object for the request, and in the cache between
+    requests (one cache round trip; three small queries when it must be recomputed: officer +
+    agency, jurisdiction, policy rows of the agency kind)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
     cached = getattr(user, "_timpora_access", None)
     if cached is not None:
         return cached
-    if user.is_superuser:
-        access = Access(user_id=user.pk, scope_codes=None, is_system_admin=True)
+    if _change_pending():
+        access = _compute_access(user)
+        user._timpora_access = access
+        return access
+    key = _access_key(user.pk)
+    try:
+        found = cache.get_many([ACCESS_VERSION_KEY, key])
+        version = found.get(ACCESS_VERSION_KEY)
+        if version is None:
+            cache.add(ACCESS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(ACCESS_VERSION_KEY)
+    except Exception:  # the cache is unreachable: the database alone decides
+        log.warning("access cache unreachable; computing the access of user %s", user.pk)
+        access = _compute_access(user)
+        user._timpora_access = access
+        return access
+    # Read before computing: if the rows change while we compute, the token changes and what we
+    # store below is never used.
+    stamp = (version, user.is_superuser, user.date_joined)
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == stamp:
+        access = entry[1]
     else:
-        officer = (
-            Officer.objects.select_related("agency")
-            .filter(user=user, agency__is_active=True)
-            .first()
-        )
-        if officer is None:
-            access = Access(user_id=user.pk)
-        else:
-            kind = officer.agency.kind
-            rules = PolicyRule.objects.filter(agency_kind=kind).exclude(level=Level.NONE)
-            levels, subsets = {}, {}
-            for category, level, subset in rules.values_list("category", "level", "subset"):
-                levels[category] = level
-                subsets[category] = tuple(subset)
-            access = Access(
-                user_id=user.pk,
-                agency_id=officer.agency_id,
-                agency_kind=kind,
-                role=officer.role,
-                levels=levels,
-                subsets=subsets,
-                scope_codes=_scope_codes(officer),
-                group_id=officer.agency.group_id,
-            )
+        access = _compute_access(user)
+        if version is not None:
+            try:
+                cache.set(key, (stamp, access), timeout=ACCESS_CACHE_TIMEOUT)
+            except Exception:
+                log.warning("access cache unreachable; not storing the access of %s", user.pk)
     user._timpora_access = access
     return access
 
 
+def cached_for_scope(name: str, access: Access, compute):
+    """``compute()``, cached per geographic scope under the current version token (for lists
+    derived from the scope and the region tree, such as a form's kecamatan choices)."""
+    try:
+        version = cache.get(ACCESS_VERSION_KEY)
+        if version is None or _change_pending():
+            return compute()
+        scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
+        key = f"access:{name}:{version}:{scope}"
+        value = cache.get(key)
+    except Exception:  # the cache is unreachable
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=ACCESS_CACHE_TIMEOUT)
+        except Exception:
+            log.warning("access cache unreachable; not storing %s", key)
+    return value
+
+
+def _compute_access(user) -> Access:
+    if user.is_superuser:
+        return Access(user_id=user.pk, scope_codes=None, is_system_admin=True)
+    officer = (
+        Officer.objects.select_related("agency").filter(user=user, agency__is_active=True).first()
+    )
+    if officer is None:
+        return Access(user_id=user.pk)
+    kind = officer.agency.kind
+    rules = PolicyRule.objects.filter(agency_kind=kind).exclude(level=Level.NONE)
+    levels, subsets = {}, {}
+    for category, level, subset in rules.values_list("category", "level", "subset"):
+        levels[str(category)] = str(level)
+        subsets[str(category)] = tuple(subset)
+    return Access(
+        user_id=user.pk,
+        agency_id=officer.agency_id,
+        agency_kind=str(kind),
+        role=str(officer.role),
+        levels=levels,
+        subsets=subsets,
+        scope_codes=_scope_codes(officer),
+        group_id=officer.agency.group_id,
+    )
+
+
 def access_forget(user) -> None:
-    """Drop the per-request cache (after a change to the user's officer profile or policy)."""
+    """Drop the per-request memo (after a change to the user's officer profile or policy; the
+    cache between requests is invalidated by :func:`access_changed`)."""
     if user is not None and hasattr(user, "_timpora_access"):
         del user._timpora_access
 

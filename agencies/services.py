@@ -119,6 +119,10 @@ def policy_seed() -> int:
         if (kind, category) not in existing
     ]
     PolicyRule.objects.bulk_create(rows)
+    if rows:
+        from .access import access_changed
+
+        access_changed()
     return len(rows)
 
 
@@ -305,9 +309,18 @@ def share_grant(
         errors["expires_at"] = _("The expiry must be in the future.")
     elif expires_at > now + timedelta(days=MAX_SHARE_DAYS):
         errors["expires_at"] = _("A share lasts at most a year.")
-    if user is not None and not (user.is_active and hasattr(user, "officer")):
+    # The grantee's state as committed now (locked), not as the caller's instance last saw it.
+    if user is not None and not (
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk=user.pk, is_active=True, officer__isnull=False)
+        .exists()
+    ):
         errors["grantee"] = _("Share only with an active officer.")
-    if agency is not None and not agency.is_active:
+    if (
+        agency is not None
+        and not Agency.objects.select_for_update().filter(pk=agency.pk, is_active=True).exists()
+    ):
         errors["grantee"] = _("Share only with an active agency.")
     if errors:
         raise ValidationError(errors)

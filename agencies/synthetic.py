@@ -138,6 +138,10 @@ def synthetic_regions_ensure() -> int:
     existing = set(Region.objects.values_list("code", flat=True))
     rows = synthetic_region_rows(existing)
     Region.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    if rows:
+        from .access import access_changed
+
+        access_changed()  # bulk_create sends no signal; scope-derived lists are cached
     return len(rows)
 
 

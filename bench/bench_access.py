@@ -63,7 +63,7 @@ from guardian import shortcuts as guardian_shortcuts  # noqa: E402
 from guardian.models import GroupObjectPermission, UserObjectPermission  # noqa: E402
 from guardian.shortcuts import get_objects_for_user  # noqa: E402
 
-from agencies.access import access_for, access_forget  # noqa: E402
+from agencies.access import access_changed, access_for, access_forget  # noqa: E402
 from agencies.models import Agency, Officer, RecordShare  # noqa: E402
 from agencies.services import agency_group  # noqa: E402
 from foreigners import search  # noqa: E402
@@ -563,9 +563,17 @@ def report(principals: dict, args, rare: str) -> None:
         client = Client()
         client.force_login(principals[label])
         url = page_url(*kec) if isinstance(kec, tuple) else page_url(kec)
-        with CaptureQueriesContext(connection) as ctx:
-            n = len(fetch_page(client, url))
-        print(f"  {label:<27} {n:>3} rows: {len(ctx.captured_queries):>2} queries ({note})")
+        counts = []
+        for cold in (True, False):
+            if cold:
+                access_changed()  # as after a policy change: the access is recomputed
+            with CaptureQueriesContext(connection) as ctx:
+                n = len(fetch_page(client, url))
+            counts.append(len(ctx.captured_queries))
+        print(
+            f"  {label:<27} {n:>3} rows: {counts[1]:>2} queries, {counts[0]:>2} right after "
+            f"an access change ({note})"
+        )
 
 
 KOTA = KECAMATAN = ""

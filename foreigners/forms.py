@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for
+from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 
 from .countries import COUNTRY_CHOICES
@@ -102,10 +102,15 @@ class SearchForm(forms.Form):
     def __init__(self, *args, user, can_filter_permits: bool, can_filter_residence: bool, **kw):
         super().__init__(*args, **kw)
         if can_filter_residence:
-            kecamatan = regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-            self.fields["kecamatan"].choices = [("", _("Any"))] + [
-                (r.code, f"{r.name} ({r.code})") for r in kecamatan
-            ]
+            kecamatan = cached_for_scope(
+                "kecamatan-choices",
+                access_for(user),
+                lambda: [
+                    (r.code, f"{r.name} ({r.code})")
+                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+                ],
+            )
+            self.fields["kecamatan"].choices = [("", _("Any")), *kecamatan]
         else:
             del self.fields["kecamatan"]
         if not can_filter_permits:
@@ -216,6 +221,26 @@ class PermitForm(TokenMixin, forms.ModelForm):
             previous = previous.exclude(pk=self.instance.pk)
         self.fields["extends"].queryset = previous
         self.fields["extends"].help_text = _("For an extension: the permit it extends.")
+
+
+class FirstResidenceForm(forms.ModelForm):
+    """The first residence, taken with a new foreign national (prefix ``residence``): a record
+    is in its creator's scope from the start, so the page it lands on can show it."""
+
+    class Meta:
+        model = Residence
+        fields = ["address", "region", "from_date", "latitude", "longitude"]
+        widgets = {"from_date": DateInput(), "region": FastSelect}
+        field_classes = {"region": RegionChoiceField}
+        labels = {"region": _("Kelurahan")}
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("prefix", "residence")
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_in_scope(user, levels=[Region.Level.KELURAHAN])
+        self.fields["region"].empty_label = _("Choose a kelurahan")
+        self.fields["from_date"].required = True
+        self.fields["from_date"].help_text = _("Since when the person lives there.")
 
 
 class ResidenceForm(TokenMixin, forms.ModelForm):

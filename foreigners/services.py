@@ -95,15 +95,53 @@ def _full_clean(obj, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude)
 
 
+# Errors of the first residence are keyed ``residence-<field>`` (the prefix of its form).
+RESIDENCE_ERROR_PREFIX = "residence-"
+
+
 @transaction.atomic
-def foreigner_create(*, data: dict[str, Any], photo=None) -> Foreigner:
-    """Create a foreign national. ``data`` holds the editable identity fields."""
+def foreigner_create(
+    *, data: dict[str, Any], residence: dict[str, Any], photo=None, user=None
+) -> Foreigner:
+    """Create a foreign national with their first (current) residence, in one transaction.
+
+    ``data`` holds the editable identity fields, ``residence`` the residence's address, region
+    (a kelurahan), from_date and optional coordinates. With ``user``, the region must lie in that
+    user's scope, so the new record is visible to its creator. Errors of both parts are raised
+    together (residence ones keyed ``residence-<field>``) before anything is written."""
+    from agencies.access import access_for
+
     foreigner = Foreigner()
     _assign(foreigner, data, FOREIGNER_FIELDS)
+    first = Residence(foreigner=foreigner)
+    _assign(first, {**residence, "to_date": None}, RESIDENCE_FIELDS)
+    errors: dict[str, list] = {}
+    for obj, prefix, exclude in (
+        (foreigner, "", ["search_name"]),
+        (first, RESIDENCE_ERROR_PREFIX, ["foreigner"]),
+    ):
+        try:
+            _full_clean(obj, exclude=exclude)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(f"{prefix}{field}" if prefix else field, []).extend(messages)
+    region = residence.get("region")
+    if region is not None:
+        if region.level != region.Level.KELURAHAN:
+            errors.setdefault(f"{RESIDENCE_ERROR_PREFIX}region", []).append(
+                _("Choose a kelurahan.")
+            )
+        elif user is not None and not access_for(user).in_scope(region.code):
+            errors.setdefault(f"{RESIDENCE_ERROR_PREFIX}region", []).append(
+                _("This kelurahan is outside your area.")
+            )
+    if errors:
+        raise ValidationError(errors)
     if photo:
         foreigner.photo.save("photo.jpg", image_normalise(photo), save=False)
-    _full_clean(foreigner, exclude=["search_name"])
     foreigner.save()
+    residence_create(foreigner=foreigner, data={**residence, "to_date": None})
+    foreigner.refresh_from_db()
     return foreigner
 
 

@@ -20,6 +20,7 @@ from . import services
 from .forms import (
     DocumentForm,
     DocumentNumberSearchForm,
+    FirstResidenceForm,
     ForeignerForm,
     PermitForm,
     ResidenceForm,
@@ -177,9 +178,14 @@ def foreigner_photo(request, pk: int):
     return response
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def _apply_errors(form, exc: ValidationError, residence_form=None) -> None:
     if hasattr(exc, "error_dict"):
+        prefix = services.RESIDENCE_ERROR_PREFIX
         for field, errors in exc.error_dict.items():
+            if residence_form is not None and field.startswith(prefix):
+                name = field.removeprefix(prefix)
+                residence_form.add_error(name if name in residence_form.fields else None, errors)
+                continue
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
@@ -188,6 +194,8 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_create(request):
+    """A new foreign national with their first residence (in the creator's scope, so the
+    record is visible where the form redirects)."""
     _require_write(request, Category.IDENTITY)
     access = access_for(request.user)
     form = ForeignerForm(
@@ -195,18 +203,28 @@ def foreigner_create(request):
         request.FILES or None,
         can_edit_employment=access.can_write(Category.EMPLOYMENT),
     )
-    if request.method == "POST" and form.is_valid():
+    residence_form = FirstResidenceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and all([form.is_valid(), residence_form.is_valid()]):
         try:
             foreigner = services.foreigner_create(
-                data=form.cleaned_data, photo=form.cleaned_data.get("photo")
+                data=form.cleaned_data,
+                residence=residence_form.cleaned_data,
+                photo=form.cleaned_data.get("photo"),
+                user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_errors(form, exc, residence_form)
         else:
             messages.success(request, _("The record was created."))
             return redirect("foreigner-detail", pk=foreigner.pk)
     return render(
-        request, "foreigners/record_form.html", {"form": form, "title": _("New foreign national")}
+        request,
+        "foreigners/record_form.html",
+        {
+            "form": form,
+            "residence_form": residence_form,
+            "title": _("New foreign national"),
+        },
     )
 
 

@@ -5,6 +5,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
+from agencies.access import access_changed
 from agencies.models import Agency, Officer
 from agencies.services import regions_load
 
@@ -89,3 +90,6 @@ def reference_rows_as_migrated(request):
         request.getfixturevalue("transactional_db" if wanted == "live_server" else wanted)
     for module, function in _SEEDING_MIGRATIONS:
         getattr(importlib.import_module(module), function)(django_apps, None)
+    # The cached access of users of an earlier test (same ids after a rollback or a new test
+    # database) must not survive into this one; the migrations' bulk_create sends no signal.
+    access_changed()

@@ -86,7 +86,9 @@ def test_outsider_disabled_and_inactive_agency_see_nothing(outsider, polres_offi
     ForeignerFactory(residence_region_id=SOREANG)
     assert not visible_foreigners(outsider).exists()
     assert visible_foreigners(polres_officer).exists()
-    Agency.objects.filter(officers__user=polres_officer).update(is_active=False)
+    agency = Agency.objects.get(officers__user=polres_officer)
+    agency.is_active = False
+    agency.save()  # as the admin site does; a bare QuerySet.update must call access_changed()
     assert not visible_foreigners(fresh(polres_officer)).exists()
 
 
@@ -224,3 +226,26 @@ def test_user_without_officer_profile_gets_nothing(regions):
     assert not access_for(user).is_active
     assert not visible_sightings(user).exists()
     assert AgencyFactory().group is None
+
+
+def test_share_to_a_grantee_deactivated_since_it_was_loaded_is_refused(
+    kanim_supervisor, polres_officer
+):
+    """Found by the sequence test: the service checked the caller's (stale) instance."""
+    person = ForeignerFactory(residence_region_id=SOREANG)
+    agency = polres_officer.officer.agency
+    Agency.objects.filter(pk=agency.pk).update(is_active=False)
+    type(polres_officer).objects.filter(pk=polres_officer.pk).update(is_active=False)
+    for grantee in ({"agency": agency}, {"user": polres_officer}):
+        assert agency.is_active and polres_officer.is_active  # what the caller still holds
+        with pytest.raises(ValidationError) as exc:
+            share_grant(
+                granted_by=kanim_supervisor,
+                subject_type="foreigner",
+                subject_id=person.pk,
+                reason="Joint operation",
+                expires_at=in_a_week(),
+                **grantee,
+            )
+        assert "grantee" in exc.value.message_dict
+    assert not RecordShare.objects.exists()

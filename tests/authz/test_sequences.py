@@ -240,7 +240,10 @@ def step_user_active(seq: Seq, label: str, active: bool) -> None:
 
 
 def step_agency_active(seq: Seq, label: str, active: bool) -> None:
-    Agency.objects.filter(pk=seq.agencies[label].pk).update(is_active=active)
+    # As the admin site does it (a save: the cached access of its officers is invalidated).
+    agency = Agency.objects.get(pk=seq.agencies[label].pk)
+    agency.is_active = active
+    agency.save(update_fields=["is_active"])
     seq.agency_active[label] = active
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,39 +86,119 @@ def test_detail_of_record_outside_scope_is_not_found(client, camat_ujung, person
     assert response.status_code == 404
 
 
-def test_officer_creates_a_foreigner(client, kanim_officer):
-    client.force_login(kanim_officer)
-    response = client.post(
-        reverse("foreigner-create"),
-        {
-            "family_name": "Tanaka",
-            "given_names": "Hiro",
-            "sex": "M",
-            "birth_date": "1990-02-03",
-            "nationality": "JPN",
-        },
+@pytest.fixture
+def barru_kelurahan(regions):
+    """A kelurahan outside the Kanim fixtures' work area (73.72, 73.15)."""
+    from agencies.models import Region
+
+    kec = Region.objects.create(
+        code="73.11.01", name="Tanete Riaja", level="kecamatan", parent_id="73.11"
     )
+    return Region.objects.create(
+        code="73.11.01.1001", name="Lompo Riaja", level="kelurahan", parent=kec
+    )
+
+
+NEW_PERSON = {
+    "family_name": "Tanaka",
+    "given_names": "Hiro",
+    "sex": "M",
+    "birth_date": "1990-02-03",
+    "nationality": "JPN",
+    "residence-address": "Jl. Bau Massepe No. 7",
+    "residence-region": "73.72.03.1001",
+    "residence-from_date": "2025-06-01",
+}
+
+
+def test_officer_creates_a_foreigner_with_the_first_residence(client, kanim_officer):
+    client.force_login(kanim_officer)
+    response = client.post(reverse("foreigner-create"), NEW_PERSON)
     foreigner = Foreigner.objects.get(family_name="Tanaka")
     assert response.status_code == 302
     assert foreigner.search_name == "hiro tanaka"
+    assert foreigner.residence_region_id == "73.72.03.1001"
+    residence = Residence.objects.get(foreigner=foreigner)
+    assert (residence.address, residence.from_date, residence.to_date) == (
+        "Jl. Bau Massepe No. 7",
+        dt.date(2025, 6, 1),
+        None,
+    )
+    assert (residence.latitude, residence.longitude) == (None, None)
+    # The redirect lands on a record the creator sees, and the list finds it.
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200
+    assert "Jl. Bau Massepe No. 7" in detail.content.decode()
+    listed = client.get(reverse("foreigner-list"), {"q": "tanaka"}).content.decode()
+    assert reverse("foreigner-detail", args=[foreigner.pk]) in listed
+
+
+def test_create_takes_optional_coordinates(client, kanim_officer):
+    client.force_login(kanim_officer)
+    data = {**NEW_PERSON, "residence-latitude": "-4.0135", "residence-longitude": "119.6255"}
+    assert client.post(reverse("foreigner-create"), data).status_code == 302
+    residence = Residence.objects.get(foreigner__family_name="Tanaka")
+    assert (float(residence.latitude), float(residence.longitude)) == (-4.0135, 119.6255)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"residence-address": ""}, "residence-address"),
+        ({"residence-region": ""}, "residence-region"),
+        ({"residence-from_date": ""}, "residence-from_date"),
+        ({"residence-from_date": "2025-13-40"}, "residence-from_date"),
+        ({"residence-region": "73.11.01.1001"}, "residence-region"),  # outside the work area
+        ({"residence-region": "73.72.03"}, "residence-region"),  # a kecamatan, not a kelurahan
+        ({"residence-latitude": "123"}, "residence-latitude"),
+    ],
+)
+def test_bad_or_missing_residence_gives_field_errors_and_writes_nothing(
+    client, kanim_officer, barru_kelurahan, change, field
+):
+    client.force_login(kanim_officer)
+    response = client.post(reverse("foreigner-create"), {**NEW_PERSON, **change})
+    assert response.status_code == 200
+    errors = response.context["residence_form"].errors
+    assert field.removeprefix("residence-") in errors
+    page = response.content.decode()
+    assert 'value="Tanaka"' in page  # no lost input
+    assert not Foreigner.objects.filter(family_name="Tanaka").exists()
+    assert not Residence.objects.exists()
+
+
+def test_service_refuses_a_region_outside_the_creators_scope(kanim_officer, barru_kelurahan):
+    from foreigners import services
+
+    with pytest.raises(ValidationError) as exc:
+        services.foreigner_create(
+            data={
+                "family_name": "Tanaka",
+                "given_names": "Hiro",
+                "sex": "M",
+                "birth_date": dt.date(1990, 2, 3),
+                "nationality": "JPN",
+            },
+            residence={
+                "address": "Jl. Jauh",
+                "region": barru_kelurahan,
+                "from_date": dt.date(2025, 1, 1),
+            },
+            user=kanim_officer,
+        )
+    assert "residence-region" in exc.value.message_dict
+    assert not Foreigner.objects.exists()
 
 
 def test_invalid_create_keeps_input_and_shows_field_errors(client, kanim_officer):
     client.force_login(kanim_officer)
-    response = client.post(
-        reverse("foreigner-create"),
-        {
-            "family_name": "Tanaka",
-            "given_names": "Hiro",
-            "sex": "M",
-            "birth_date": "1800-01-01",
-            "nationality": "JPN",
-        },
-    )
+    response = client.post(reverse("foreigner-create"), {**NEW_PERSON, "birth_date": "1800-01-01"})
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="Tanaka"' in page
+    assert 'value="Jl. Bau Massepe No. 7"' in page
     assert 'class="error"' in page
+    assert not Foreigner.objects.exists()
 
 
 def test_non_kanim_may_not_create_records(client, polres_officer):
