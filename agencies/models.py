@@ -408,6 +408,21 @@ class RecordShare(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ShareRowFields(models.Model):
+    """What a guardian direct-FK share row carries beside (user|group, permission, object): the
+    share it belongs to and its expiry, so a share past its expiry is invisible before the hourly
+    revocation job deletes the row. Mixed into the shared models' object-permission classes
+    (``foreigners`` and ``reports``)."""
+
+    share = models.ForeignKey(
+        "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class AccessRequest(models.Model):
     """An officer's request, with a purpose, to see a record they may not (UU 27/2022: purpose
     limitation). A supervisor of the owning agency approves (creating a share) or declines."""

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies.models import pattern_index, region_code_field
+from agencies.models import ShareRowFields, pattern_index, region_code_field
 
 from .countries import COUNTRY_CHOICES, validate_country
 
@@ -404,21 +404,7 @@ class Movement(TimestampedModel):
 # join by index on (object, user|group) instead of guardian's string object ids.
 
 
-class ForeignerShareFields(models.Model):
-    """What a share row carries beside guardian's (user|group, permission, object): the share it
-    belongs to and its expiry, so a share past its expiry is invisible before the hourly
-    revocation job deletes the row."""
-
-    share = models.ForeignKey(
-        "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class ForeignerUserObjectPermission(UserObjectPermissionBase, ForeignerShareFields):
+class ForeignerUserObjectPermission(UserObjectPermissionBase, ShareRowFields):
     content_object = models.ForeignKey(Foreigner, on_delete=models.CASCADE)
 
     class Meta(UserObjectPermissionBase.Meta):
@@ -431,7 +417,7 @@ class ForeignerUserObjectPermission(UserObjectPermissionBase, ForeignerShareFiel
         return f"{self.permission.codename} {self.content_object_id} → {self.user_id}"
 
 
-class ForeignerGroupObjectPermission(GroupObjectPermissionBase, ForeignerShareFields):
+class ForeignerGroupObjectPermission(GroupObjectPermissionBase, ShareRowFields):
     content_object = models.ForeignKey(Foreigner, on_delete=models.CASCADE)
 
     class Meta(GroupObjectPermissionBase.Meta):

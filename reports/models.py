@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies.models import Agency, pattern_index, region_code_field
+from agencies.models import Agency, ShareRowFields, pattern_index, region_code_field
 from foreigners.countries import COUNTRY_CHOICES, validate_country
 from foreigners.models import (
     Foreigner,
@@ -322,21 +322,7 @@ class Flag(models.Model):
 # join by index on (object, user|group) instead of guardian's string object ids.
 
 
-class SightingShareFields(models.Model):
-    """What a share row carries beside guardian's (user|group, permission, object): the share it
-    belongs to and its expiry, so a share past its expiry is invisible before the hourly
-    revocation job deletes the row."""
-
-    share = models.ForeignKey(
-        "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class SightingUserObjectPermission(UserObjectPermissionBase, SightingShareFields):
+class SightingUserObjectPermission(UserObjectPermissionBase, ShareRowFields):
     content_object = models.ForeignKey(Sighting, on_delete=models.CASCADE)
 
     class Meta(UserObjectPermissionBase.Meta):
@@ -349,7 +335,7 @@ class SightingUserObjectPermission(UserObjectPermissionBase, SightingShareFields
         return f"{self.permission.codename} {self.content_object_id} → {self.user_id}"
 
 
-class SightingGroupObjectPermission(GroupObjectPermissionBase, SightingShareFields):
+class SightingGroupObjectPermission(GroupObjectPermissionBase, ShareRowFields):
     content_object = models.ForeignKey(Sighting, on_delete=models.CASCADE)
 
     class Meta(GroupObjectPermissionBase.Meta):
