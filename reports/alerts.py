@@ -24,7 +24,7 @@ from agencies.access import Category, access_for
 from agencies.models import Agency, Officer
 
 from .models import Flag, RuleSettings
-from .selectors import visible_flags
+from .selectors import reasons_readable, visible_flags
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def _alert_batch(limit: int) -> int:
                             || COALESCE(CASE fl.rule {rule_case} END, fl.rule)
                             || ' (' || COALESCE(CASE fl.severity {sev_case} END, '') || ')',
                             200),
-                       fl.reason, %s || fl.id || %s, %s
+                       CASE WHEN %s THEN fl.reason ELSE '' END, %s || fl.id || %s, %s
                 FROM reports_flag fl WHERE fl.id IN ({sub_sql})
                 """,
                 [
@@ -144,6 +144,7 @@ def _alert_batch(limit: int) -> int:
                     _("Flag escalated: "),
                     *rule_params,
                     *sev_params,
+                    reasons_readable(access_for(user)),
                     prefix,
                     suffix,
                     timezone.now(),
@@ -164,9 +165,11 @@ def _alert_email(user, visible_ids, count: int, titles: dict[str, str]) -> Email
         .values("id", "rule", "severity", "reason")[:EMAIL_LIST_LIMIT]
     )
     severity = dict(Flag.Severity.choices)
+    with_reason = reasons_readable(access_for(user))
     lines = [
         f"- [{severity.get(f['severity'], f['severity'])}] {titles.get(f['rule'], f['rule'])}\n"
-        f"  {f['reason']}\n  {flag_url(f['id'])}"
+        + (f"  {f['reason']}\n" if with_reason else "")
+        + f"  {flag_url(f['id'])}"
         for f in flags
     ]
     if count > len(lines):
@@ -233,8 +236,10 @@ def flags_digest_send(*, day: dt.date | None = None) -> int:
             lines = [_("Open flags for %(agency)s on %(day)s:") % {"agency": agency, "day": day}]
             lines += [f"- {titles.get(r['rule'], r['rule'])}: {r['n']}" for r in by_rule]
             lines += ["", _("New or changed in the past 24 hours:")]
+            with_reason = reasons_readable(access_for(viewer))
             lines += [
-                f"- [{severity.get(f.severity, f.severity)}] {f.reason} {flag_url(f.pk)}"
+                f"- [{severity.get(f.severity, f.severity)}] "
+                f"{f.reason if with_reason else titles.get(f.rule, f.rule)} {flag_url(f.pk)}"
                 for f in recent[:50]
             ]
             EmailMessage(

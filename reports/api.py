@@ -13,7 +13,7 @@ from agencies.models import region_prefix_q
 from agencies.services import audit_record
 
 from .models import Flag, Sighting
-from .selectors import visible_evidence, visible_flags, visible_sightings
+from .selectors import reason_visible, visible_evidence, visible_flags, visible_sightings
 
 C = Category
 REGION_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
@@ -101,8 +101,19 @@ class FlagSerializer(PolicyMaskedSerializer):
     evidence = serializers.SerializerMethodField()
 
     def get_evidence(self, flag) -> dict:
-        access = access_for(getattr(self.context.get("request"), "user", None))
-        return dict(visible_evidence(access, flag.evidence))
+        return dict(visible_evidence(self._access(), flag.evidence))
+
+    def _access(self):
+        return access_for(getattr(self.context.get("request"), "user", None))
+
+    def to_representation(self, flag):
+        data = super().to_representation(flag)
+        # The reason sentences quote the evidence: hidden where any of it is (see get_evidence).
+        if not reason_visible(self._access(), flag.evidence):
+            for field in ("reason", "reason_en"):
+                if field in data:
+                    data[field] = None
+        return data
 
     class Meta:
         model = Flag

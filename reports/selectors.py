@@ -102,17 +102,35 @@ EVIDENCE_CATEGORIES = {
 }
 
 
+def _evidence_key_readable(access, key: str) -> bool:
+    if access.is_system_admin:
+        return True
+    if key not in EVIDENCE_CATEGORIES:
+        return False  # an unclassified key is masked
+    category = EVIDENCE_CATEGORIES[key]
+    return category is None or access.can_read(category)
+
+
 def visible_evidence(access, evidence) -> list[tuple[str, object]]:
     if not isinstance(evidence, dict):
         return []
     return sorted(
-        (key, value)
-        for key, value in evidence.items()
-        if access.is_system_admin
-        or (
-            key in EVIDENCE_CATEGORIES
-            and (EVIDENCE_CATEGORIES[key] is None or access.can_read(EVIDENCE_CATEGORIES[key]))
-        )
+        (key, value) for key, value in evidence.items() if _evidence_key_readable(access, key)
+    )
+
+
+def reason_visible(access, evidence) -> bool:
+    """A flag's reason sentence quotes its evidence (permit kind, days overstayed, …), so it is
+    shown only to a user who may read every evidence key of that flag."""
+    keys = evidence.keys() if isinstance(evidence, dict) else ()
+    return all(_evidence_key_readable(access, key) for key in keys)
+
+
+def reasons_readable(access) -> bool:
+    """Whether ``access`` may read every flag's reason whatever its rule: every category the
+    evidence of any rule draws on. Alerts written in bulk use this conservative test."""
+    return access.is_system_admin or all(
+        access.can_read(category) for category in set(EVIDENCE_CATEGORIES.values()) if category
     )
 
 
