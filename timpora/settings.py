@@ -32,15 +32,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Development default: the embedded servers of `make run` (timpora/embedded.py), reached through
+# their sockets under VAR_DIR, so a plain `manage.py shell` or `makemigrations --check` works
+# beside a running `make run` (and fails naming the socket when it is not running).
+EMBEDDED_DATABASE_URL = f"postgresql://postgres:@/timpora?host={VAR_DIR / 'pgdata'}"
+EMBEDDED_REDIS_URL = f"unix://{VAR_DIR / 'redis' / 'redis.sock'}?db=0"
 if not env("DATABASE_URL", default="") or not env("REDIS_URL", default=""):
     if not DEBUG:
         raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set when DEBUG is off")
-    if not env("DATABASE_URL", default=""):
-        raise ImproperlyConfigured(
-            "DATABASE_URL is not set. Run through the embedded launcher "
-            "(`make run`, `make test`, or `python -m timpora.embedded -- COMMAND`) "
-            "or point DATABASE_URL at a PostgreSQL server."
-        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,7 +100,7 @@ TEMPLATES = [
 ]
 
 # --- Database: always PostgreSQL (https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url)
-DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
@@ -116,7 +115,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker share one server (different logical databases in production
 # if wanted, by giving different URLs).
-REDIS_URL = env("REDIS_URL", default="")
+REDIS_URL = env("REDIS_URL", default="") or EMBEDDED_REDIS_URL
 
 
 def _celery_redis_url(url: str) -> str:
