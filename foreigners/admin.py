@@ -3,9 +3,22 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from agencies.access import Category, access_for
 from agencies.admin import ScopedAdminMixin
+from agencies.models import Agency
 
-from .models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
+from . import services
+from .models import (
+    EntryBan,
+    Foreigner,
+    Movement,
+    Residence,
+    Sktt,
+    Sponsor,
+    StayPermit,
+    TravelDocument,
+    VisaIndex,
+)
 from .selectors import visible_foreigners
 
 
@@ -89,10 +102,10 @@ class SponsorAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.none()
 
-    list_display = ["name", "kind", "nib", "region"]
+    list_display = ["name", "kind", "nib", "region", "registered_by"]
     list_filter = ["kind"]
     search_fields = ["name", "=nib", "=nik"]
-    autocomplete_fields = ["region"]
+    autocomplete_fields = ["region", "registered_by"]
 
 
 @admin.register(StayPermit)
@@ -123,7 +136,109 @@ class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 @admin.register(Movement)
 class MovementAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
-    list_display = ["foreigner", "kind", "occurred_on", "port"]
-    list_filter = ["kind"]
+    list_display = ["foreigner", "kind", "occurred_on", "port", "visa_kind"]
+    list_filter = ["kind", "visa_kind"]
     raw_id_fields = ["foreigner", "travel_document", "recorded_by"]
     show_full_result_count = False
+
+
+@admin.register(Sktt)
+class SkttAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+    list_display = ["foreigner", "number", "issued_on", "valid_until"]
+    raw_id_fields = ["foreigner"]
+    show_full_result_count = False
+
+
+@admin.register(VisaIndex)
+class VisaIndexAdmin(admin.ModelAdmin):
+    """The visa-index reference table: read by the activity rules, edited by the system admin
+    only (a change applies from the next run of the rules)."""
+
+    list_display = [
+        "code",
+        "permit_kind",
+        "name",
+        "may_work",
+        "may_religious_work",
+        "family",
+        "investment",
+        "retirement",
+        "tourism",
+        "study",
+    ]
+    list_filter = ["permit_kind", "may_work", "may_religious_work"]
+    search_fields = ["code", "name", "name_en"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+
+def _kanim_enforcement(request) -> bool:
+    """The system admin, or a Kanim / Kanwil staff user whose agency may write enforcement
+    data (the entry-ban list is the Kanim's)."""
+    user = request.user
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    access = access_for(user)
+    return (
+        user.is_staff
+        and access.agency_kind in (Agency.Kind.IMIGRASI, Agency.Kind.KANWIL)
+        and access.can_write(Category.ENFORCEMENT)
+    )
+
+
+@admin.register(EntryBan)
+class EntryBanAdmin(admin.ModelAdmin):
+    """The entry-ban list kept by the Kanim; writes go through the services. A ban is lifted
+    (``lifted on``), never deleted, so the record of it stays."""
+
+    list_display = [
+        "__str__",
+        "nationality",
+        "document_country",
+        "document_number",
+        "listed_on",
+        "until",
+        "lifted_on",
+    ]
+    list_filter = ["nationality"]
+    search_fields = ["search_name", "=document_number", "decision_number"]
+    readonly_fields = ["listed_by"]
+    show_full_result_count = False
+
+    def has_module_permission(self, request) -> bool:
+        return _kanim_enforcement(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _kanim_enforcement(request)
+
+    def has_add_permission(self, request) -> bool:
+        return _kanim_enforcement(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _kanim_enforcement(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in form.cleaned_data}
+        if change:
+            saved = services.entry_ban_update(ban_id=obj.pk, data=data)
+        else:
+            saved = services.entry_ban_add(listed_by=request.user, data=data)
+        obj.pk = saved.pk

@@ -205,12 +205,14 @@ class PermitForm(TokenMixin, forms.ModelForm):
             "valid_until",
             "purpose",
             "status",
+            "cancelled_on",
             "extends",
         ]
         widgets = {
             "issued_on": DateInput(),
             "valid_from": DateInput(),
             "valid_until": DateInput(),
+            "cancelled_on": DateInput(),
         }
 
     def __init__(self, *args, foreigner: Foreigner, **kwargs):

@@ -212,6 +212,16 @@ class Sponsor(TimestampedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     region = region_code_field(verbose_name=_("region"), null=True, blank=True, related_name="+")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Sponsor duties (UU 6/2011 Pasal 63): flags about the sponsored person name the sponsor and
+    # are routed to the agency that registered it (e.g. the DPMPTSP for a company).
+    registered_by = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("registered by (agency)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("sponsor")
@@ -280,6 +290,12 @@ class StayPermit(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    cancelled_on = models.DateField(
+        _("cancelled on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the permit was cancelled (UU 6/2011 Pasal 75 ayat (2))."),
+    )
     extends = models.OneToOneField(
         "self",
         verbose_name=_("extends permit"),
@@ -302,6 +318,11 @@ class StayPermit(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(extends=F("id")), name="permit_does_not_extend_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | Q(status="cancelled"),
+                name="permit_cancelled_on_only_if_cancelled",
+                violation_error_message=_("Only a cancelled permit has a cancellation date."),
             ),
         ]
         indexes = [
@@ -370,8 +391,22 @@ class Movement(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="movements",
     )
+
+    class VisaKind(models.TextChoices):
+        UNKNOWN = "", _("Not recorded")
+        EXEMPT = "exempt", _("Visa-exempt entry")
+        ON_ARRIVAL = "voa", _("Visa on arrival")
+        VISIT = "visit", _("Visit visa")
+        LIMITED_STAY = "limited_stay", _("Limited-stay visa (VITAS)")
+        REENTRY = "reentry", _("Re-entry permit (ITAS / ITAP holder)")
+        DIPLOMATIC = "diplomatic", _("Diplomatic or service visa")
+
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
+    # What the person entered on: an entry on a limited-stay visa must be followed by an ITAS.
+    visa_kind = models.CharField(
+        _("entered on"), max_length=12, choices=VisaKind.choices, blank=True, default=""
+    )
     port = models.CharField(_("port (TPI)"), max_length=120)
     travel_document = models.ForeignKey(
         TravelDocument,
@@ -398,6 +433,170 @@ class Movement(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on} {self.port}"
+
+
+class VisaIndex(models.Model):
+    """The reference table of visa indexes (the purpose code of a visa and of the stay permit
+    that follows it) and what each entitles its holder to do. Seeded from the regulation in
+    force (Kepmenkumham M.HH-02.GR.01.04/2023 as changed by Kepmenimipas M.IP-08.GR.01.01/2025)
+    and edited by the system admin; the activity rules read it.
+
+    A permit's index matches the longest code it starts with (``E23`` covers the legacy
+    ``E23B``…``E23W``); a permit with no index, or one the table does not know, is judged by its
+    kind alone (an ITK never allows work; an ITAS or ITAP of unknown purpose is not flagged).
+    """
+
+    code = models.CharField(
+        _("visa index"),
+        max_length=6,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]\d{0,2}[A-Z]?$", _("A visa index looks like B1, C1, E23 or E28F.")
+            )
+        ],
+    )
+    permit_kind = models.CharField(
+        _("stay permit kind"), max_length=10, choices=StayPermit.Kind.choices
+    )
+    name = models.CharField(_("name (Indonesian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    may_work = models.BooleanField(
+        _("may work"),
+        default=False,
+        help_text=_(
+            "Work or business to support oneself or the family (UU 6/2011 Pasal 61 for family "
+            "of Indonesian citizens and former citizens)."
+        ),
+    )
+    may_religious_work = models.BooleanField(
+        _("may do religious work"),
+        default=False,
+        help_text=_(
+            "Preaching or leading worship (rohaniwan). Attending worship is always allowed."
+        ),
+    )
+    family = models.BooleanField(_("family"), default=False)
+    investment = models.BooleanField(_("investment"), default=False)
+    retirement = models.BooleanField(_("retirement"), default=False)
+    tourism = models.BooleanField(_("tourism"), default=False)
+    study = models.BooleanField(_("study"), default=False)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("visa index")
+        verbose_name_plural = _("visa indexes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Sktt(TimestampedModel):
+    """A temporary residence certificate (Surat Keterangan Tempat Tinggal) issued by the
+    Disdukcapil to an ITAS holder (UU 23/2006 Pasal 20; requested within 14 days)."""
+
+    foreigner = models.ForeignKey(
+        Foreigner,
+        verbose_name=_("foreign national"),
+        on_delete=models.PROTECT,
+        related_name="sktts",
+    )
+    number = models.CharField(_("SKTT number"), max_length=40, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SKTT (temporary residence certificate)")
+        verbose_name_plural = _("SKTT (temporary residence certificates)")
+        ordering = ["-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("issued_on")),
+                name="sktt_valid_after_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["foreigner", "-issued_on"], name="sktt_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"SKTT {self.number or self.pk} ({self.issued_on})"
+
+
+class EntryBan(TimestampedModel):
+    """An entry on the entry-ban list (penangkalan, UU 6/2011 Pasal 102 as amended by
+    UU 63/2024: up to 10 years, extendable, or for life), kept by the Kanim.
+
+    It names a person (name and date of birth, optionally nationality) and/or a travel document
+    (number and issuing country); a registered person matching either raises a critical flag.
+    """
+
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    given_names = models.CharField(_("given names"), max_length=150, blank=True)
+    search_name = models.CharField(max_length=260, editable=False, db_index=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    nationality = country_field(_("nationality"), blank=True)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9<]{5,20}$", _("Use 5–20 capital letters or digits."))],
+    )
+    document_country = country_field(_("issuing country"), blank=True)
+    reason = models.TextField(_("reason"), max_length=2000)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    listed_on = models.DateField(_("listed on"))
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty: for life (UU 63/2024).")
+    )
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("listed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("entry ban")
+        verbose_name_plural = _("entry-ban list")
+        ordering = ["-listed_on", "-id"]
+        constraints = [
+            # A ban must say whom it bars: a person (name and birth date) or a document.
+            models.CheckConstraint(
+                condition=(~Q(family_name="") & Q(birth_date__isnull=False))
+                | (~Q(document_number="") & ~Q(document_country="")),
+                name="entry_ban_names_person_or_document",
+                violation_error_message=_(
+                    "Name the person (family name and date of birth) or the travel document "
+                    "(number and issuing country)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("listed_on")),
+                name="entry_ban_until_after_listed",
+                violation_error_message=_("The ban cannot end before it was listed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=F("listed_on")),
+                name="entry_ban_lifted_after_listed",
+                violation_error_message=_("A ban cannot be lifted before it was listed."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document_country", "document_number"], name="entry_ban_doc_idx")
+        ]
+
+    def __str__(self) -> str:
+        who = f"{self.given_names} {self.family_name}".strip() or self.document_number
+        return f"{who} ({self.listed_on})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(f"{self.given_names} {self.family_name}")
+        self.document_number = (self.document_number or "").upper().replace(" ", "")
+        super().save(*args, **kwargs)
 
 
 # --- Record shares: guardian's direct foreign-key object permissions (DESIGN.md §4.3). Shares

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Foreigner, Residence, StayPermit, TravelDocument
+from .models import EntryBan, Foreigner, Residence, StayPermit, TravelDocument
 
 FOREIGNER_FIELDS = (
     "family_name",
@@ -40,6 +40,7 @@ PERMIT_FIELDS = (
     "sponsor",
     "purpose",
     "status",
+    "cancelled_on",
     "extends",
 )
 RESIDENCE_FIELDS = ("address", "region", "latitude", "longitude", "from_date", "to_date")
@@ -299,3 +300,38 @@ def residence_update(
     residence.save()
     _residence_region_sync(residence.foreigner_id)
     return residence
+
+
+ENTRY_BAN_FIELDS = (
+    "family_name",
+    "given_names",
+    "birth_date",
+    "nationality",
+    "document_number",
+    "document_country",
+    "reason",
+    "decision_number",
+    "listed_on",
+    "until",
+)
+
+
+@transaction.atomic
+def entry_ban_add(*, listed_by, data: dict[str, Any]) -> EntryBan:
+    """Put a person or document on the entry-ban list (UU 6/2011 Pasal 102 as amended by
+    UU 63/2024). The next daily scan flags a registered person who matches."""
+    ban = EntryBan(listed_by=listed_by)
+    _assign(ban, data, ENTRY_BAN_FIELDS)
+    _full_clean(ban)
+    ban.save()
+    return ban
+
+
+@transaction.atomic
+def entry_ban_update(*, ban_id: int, data: dict[str, Any]) -> EntryBan:
+    """Correct an entry or lift it (``lifted_on``): a lifted ban stops matching that day."""
+    ban = EntryBan.objects.select_for_update().get(pk=ban_id)
+    _assign(ban, data, (*ENTRY_BAN_FIELDS, "lifted_on"))
+    _full_clean(ban)
+    ban.save()
+    return ban

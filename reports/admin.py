@@ -56,8 +56,16 @@ class RuleSettingsAdmin(admin.ModelAdmin):
             {"fields": ["outside_area_min_sightings", "outside_area_window_days"]},
         ),
         (
-            _("Activity allowed by the visa index"),
-            {"fields": ["work_visa_prefixes", "religious_visa_prefixes"]},
+            _("Duties of the foreign national and the sponsor"),
+            {
+                "fields": [
+                    "residence_report_days",
+                    "itas_after_visa_days",
+                    "itap_abroad_days",
+                    "entry_permit_grace_days",
+                    "sponsor_min_violations",
+                ]
+            },
         ),
         (_("Alerts"), {"fields": ["notify_officers"]}),
     ]

@@ -15,7 +15,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from agencies.access import Category, access_for
 from agencies.models import Agency, Officer
 
 from .models import Flag, RuleSettings
+from .rules.base import routes_split
 from .selectors import reasons_readable, visible_flags
 
 logger = logging.getLogger(__name__)
@@ -53,16 +54,17 @@ def _rule_titles() -> dict[str, str]:
     return {code: str(rule.title) for code, rule in RULES.items()}
 
 
-def _alert_recipients(kinds: list[str]):
+def _alert_recipients(routes: list[str]):
     roles = [Officer.Role.SUPERVISOR]
     if RuleSettings.load().notify_officers:
         roles.append(Officer.Role.OFFICER)
+    kinds, agency_ids = routes_split(routes)
     return (
         get_user_model()
         .objects.filter(
+            Q(officer__agency__kind__in=kinds) | Q(officer__agency_id__in=agency_ids),
             is_active=True,
             officer__agency__is_active=True,
-            officer__agency__kind__in=kinds,
             officer__role__in=roles,
         )
         .order_by("pk")

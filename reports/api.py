@@ -12,7 +12,8 @@ from agencies.masking import PolicyMaskedSerializer
 from agencies.models import region_prefix_q
 from agencies.services import audit_record
 
-from .models import Flag, Sighting
+from .figures import flag_evidence_live
+from .models import Flag, RuleSettings, Sighting
 from .selectors import reason_visible, visible_evidence, visible_flags, visible_sightings
 
 C = Category
@@ -101,7 +102,10 @@ class FlagSerializer(PolicyMaskedSerializer):
     evidence = serializers.SerializerMethodField()
 
     def get_evidence(self, flag) -> dict:
-        return dict(visible_evidence(self._access(), flag.evidence))
+        # One settings row per response, not per flag.
+        settings = self.context.setdefault("rule_settings", RuleSettings.load())
+        live = flag_evidence_live(flag, settings=settings)
+        return dict(visible_evidence(self._access(), live))
 
     def _access(self):
         return access_for(getattr(self.context.get("request"), "user", None))

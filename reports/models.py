@@ -30,7 +30,10 @@ class Sighting(models.Model):
         WORK = "work", _("Work")
         TOURISM = "tourism", _("Tourism")
         BUSINESS = "business", _("Business")
-        RELIGIOUS = "religious", _("Religious")
+        # Preaching, teaching or leading worship: allowed only by a religious index (rohaniwan).
+        RELIGIOUS = "religious", _("Religious work")
+        # Taking part in worship as a member of the congregation: every permit allows it.
+        WORSHIP = "worship", _("Attending worship")
         POLITICAL = "political", _("Political")
         EDUCATION = "education", _("Education")
         SOCIAL = "social", _("Social")
@@ -196,6 +199,8 @@ class Flag(models.Model):
         PERMIT = "permit", _("Stay permit")
         DOCUMENT = "document", _("Travel document")
         SIGHTING = "sighting", _("Sighting")
+        MOVEMENT = "movement", _("Entry/exit movement")
+        SPONSOR = "sponsor", _("Sponsor")
 
     OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED)
 
@@ -367,12 +372,15 @@ class RuleSettings(models.Model):
     overstay_deport_after_days = models.PositiveSmallIntegerField(
         _("overstay: deportation recommended after (days)"),
         default=60,
-        help_text=_("UU 6/2011 Art. 78(3): more than 60 days → deportation and entry ban."),
+        help_text=_("UU 6/2011 Pasal 78 ayat (3): more than 60 days → deportation and entry ban."),
     )
     overstay_fine_per_day = models.PositiveBigIntegerField(
-        _("overstay: fine per day (Rupiah)"),
+        _("overstay: fee per day (Rupiah)"),
         default=1_000_000,
-        help_text=_("UU 6/2011 Art. 78(2) with PP 28/2019: Rp1,000,000 per day."),
+        help_text=_(
+            "UU 6/2011 Pasal 78 ayat (1): a fee for each day over the permit, up to 60 days; "
+            "the tariff is set by PP 45/2024 (PNBP), Rp1,000,000 per day."
+        ),
     )
     outside_area_min_sightings = models.PositiveSmallIntegerField(
         _("outside area: sightings needed"),
@@ -382,19 +390,31 @@ class RuleSettings(models.Model):
     outside_area_window_days = models.PositiveSmallIntegerField(
         _("outside area: within the last (days)"), default=30, validators=[MinValueValidator(1)]
     )
-    work_visa_prefixes = models.CharField(
-        _("visa indexes that allow work"),
-        max_length=200,
-        default="E23,E28",
-        blank=True,
-        help_text=_("Comma-separated prefixes of ITAS visa indexes whose holders may work."),
+    residence_report_days = models.PositiveSmallIntegerField(
+        _("residence and SKTT: reported within (days)"),
+        default=14,
+        help_text=_("UU 6/2011 Pasal 71 huruf a; UU 23/2006 Pasal 20: 14 days from the ITAS."),
     )
-    religious_visa_prefixes = models.CharField(
-        _("visa indexes that allow religious work"),
-        max_length=200,
-        default="",
-        blank=True,
-        help_text=_("Comma-separated prefixes; empty means no permit allows it."),
+    itas_after_visa_days = models.PositiveSmallIntegerField(
+        _("limited-stay visa: ITAS within (days of entry)"),
+        default=30,
+        help_text=_("PP 31/2013 Pasal 143 as amended: 30 days."),
+    )
+    itap_abroad_days = models.PositiveSmallIntegerField(
+        _("ITAP: lapses after (days abroad)"),
+        default=365,
+        help_text=_("UU 6/2011 Pasal 62: more than one year outside Indonesia."),
+    )
+    entry_permit_grace_days = models.PositiveSmallIntegerField(
+        _("entry with no permit: flagged after (days)"),
+        default=1,
+        help_text=_("Days an entry may wait for its stay permit to be recorded."),
+    )
+    sponsor_min_violations = models.PositiveSmallIntegerField(
+        _("sponsor: open violations before the sponsor is flagged"),
+        default=3,
+        validators=[MinValueValidator(2)],
+        help_text=_("UU 6/2011 Pasal 63: the sponsor answers for the people it sponsors."),
     )
     notify_officers = models.BooleanField(
         _("alert officers too"),
@@ -422,10 +442,6 @@ class RuleSettings(models.Model):
     def load(cls) -> "RuleSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
-
-    @staticmethod
-    def prefixes(value: str) -> list[str]:
-        return [p.strip().upper() for p in value.split(",") if p.strip()]
 
 
 class WatchWindow(models.Model):

@@ -9,6 +9,7 @@ from agencies.access import Category, access_for
 from foreigners.selectors import share_q, visible_foreigners
 
 from .models import Flag, Sighting, SightingGroupObjectPermission, SightingUserObjectPermission
+from .rules.base import agency_route
 
 
 def visible_sightings(user, *, shares: bool = True) -> QuerySet[Sighting]:
@@ -45,11 +46,23 @@ def visible_flags(user) -> QuerySet[Flag]:
         return Flag.objects.all()
     qs = Flag.objects.all()
     if not access.sees_whole(Category.FLAG):
-        qs = qs.filter(routed_to__contains=[access.agency_kind])
-    return qs.filter(
-        Q(foreigner__in=visible_foreigners(user).values("pk"))
-        | Q(sighting__in=visible_sightings(user).values("pk"))
+        qs = qs.filter(routed_to_q(access))
+    subject = Q(foreigner__in=visible_foreigners(user).values("pk")) | Q(
+        sighting__in=visible_sightings(user).values("pk")
     )
+    if access.can_read(Category.EMPLOYMENT):
+        # A sponsor's own flag names no person: it is employment data.
+        subject |= Q(subject_type=Flag.SubjectType.SPONSOR, foreigner__isnull=True)
+    return qs.filter(subject)
+
+
+def routed_to_q(access) -> Q:
+    """Flags routed to the user's agency kind, or to the agency itself (the one that registered
+    a sponsor: ``"agency:<id>"``)."""
+    q = Q(routed_to__contains=[access.agency_kind])
+    if access.agency_id is not None:
+        q |= Q(routed_to__contains=[agency_route(access.agency_id)])
+    return q
 
 
 def actionable_flags(user) -> QuerySet[Flag]:
@@ -60,7 +73,7 @@ def actionable_flags(user) -> QuerySet[Flag]:
     qs = visible_flags(user)
     if access.can_write(Category.FLAG):
         return qs
-    return qs.filter(routed_to__contains=[access.agency_kind])
+    return qs.filter(routed_to_q(access))
 
 
 def with_person_visibility(qs: QuerySet, user, field: str = "foreigner") -> QuerySet:
@@ -99,6 +112,23 @@ EVIDENCE_CATEGORIES = {
     "visa_index": Category.PERMIT,
     "expires_on": Category.DOCUMENT,
     "registered_kecamatan": Category.RESIDENCE,
+    # Issue 11: stays, coverage and the duties (reports/rules/permits.py, duties.py).
+    "min_violations": None,
+    "cancelled_on": Category.PERMIT,
+    "covered_from": Category.PERMIT,
+    "entered_on": Category.PERMIT,
+    "itas_by": Category.PERMIT,
+    "itas_from": Category.PERMIT,
+    "left_on": Category.PERMIT,
+    "report_by": Category.PERMIT,
+    "residence_missing": Category.RESIDENCE,
+    "sktt_missing": Category.RESIDENCE,
+    "sponsor": Category.EMPLOYMENT,
+    "sponsor_id": Category.EMPLOYMENT,
+    "ban_until": Category.ENFORCEMENT,
+    "entry_ban_id": Category.ENFORCEMENT,
+    "listed_on": Category.ENFORCEMENT,
+    "matched_on": Category.ENFORCEMENT,
 }
 
 

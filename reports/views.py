@@ -21,6 +21,7 @@ from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
+from .figures import flag_evidence_live
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
@@ -280,7 +281,7 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):
-    evidence = visible_evidence(access_for(request.user), flag.evidence)
+    evidence = visible_evidence(access_for(request.user), flag_evidence_live(flag))
     return render(
         request,
         "reports/flag_detail.html",

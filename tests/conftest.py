@@ -69,13 +69,14 @@ def celery_eager():
     yield
 
 
-# The data migrations that seed reference rows (the access policy table, the rule thresholds and
-# the Pilkada watch window). A transactional test (live server, real worker) ends with a flush
+# The data migrations that seed reference rows (the access policy table, the rule thresholds, the
+# Pilkada watch window and the visa-index table). A transactional test (live server, real worker) ends with a flush
 # that empties every table, so each database test puts these rows back, with the migrations' own
 # code, exactly as `migrate` leaves them.
 _SEEDING_MIGRATIONS = [
     ("agencies.migrations.0004_seed_access_policy", "seed"),
     ("reports.migrations.0004_default_rule_settings_and_pilkada_window", "create_defaults"),
+    ("foreigners.migrations.0006_seed_visa_index", "seed"),
 ]
 _DB_FIXTURES = ("transactional_db", "live_server", "db")
 

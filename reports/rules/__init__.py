@@ -1,9 +1,16 @@
 """The flag rules (DESIGN §5) and the one entry point that runs them.
 
 Each rule is a small named, versioned unit (see :mod:`.base`): a set-based query of the subjects
-in violation, a severity, the agency kinds it routes to, and a reason in Indonesian and English
-citing the article. :func:`rules_run` runs a selection of them; every rule commits on its own, so
-an interrupted scan keeps what it finished and a rerun completes it without duplicates.
+in violation, a severity, the agency kinds it routes to, its citations (data, :mod:`.citations`)
+and a reason in Indonesian and English citing them. The permit rules judge each person's stay
+and coverage intervals (:mod:`.coverage`). :func:`rules_run` runs a selection of them; every rule
+commits on its own, so an interrupted scan keeps what it finished and a rerun completes it
+without duplicates.
+
+To add a rule (e.g. UU 6/2011 Pasal 75 ayat (2) huruf c/d once enforcement actions exist): write
+a :class:`Rule` subclass, pass it to :func:`rule_register` (from this module or from the
+``ready()`` of the app that owns the data it reads) and cite its articles in
+``docs/LEGAL_BASIS.md``; no other rule changes.
 """
 
 from __future__ import annotations
@@ -11,6 +18,15 @@ from __future__ import annotations
 import datetime as dt
 
 from .base import Rule, RuleContext, RuleResult, rule_run
+from .duties import (
+    CancelledPermitPresent,
+    EntryBanListed,
+    EntryWithoutPermit,
+    ItapLapsed,
+    ItasNotTakenUp,
+    ResidenceUnreported,
+    SponsorRepeatedViolations,
+)
 from .permits import DocumentExpired, PermitExpiring, PermitOverstay
 from .sightings import (
     SightingActivityMismatch,
@@ -20,19 +36,39 @@ from .sightings import (
     SightingUnregistered,
 )
 
-RULES: dict[str, Rule] = {
-    rule.code: rule
-    for rule in (
-        PermitExpiring(),
-        PermitOverstay(),
-        DocumentExpired(),
-        SightingUnregistered(),
-        SightingAfterExpiry(),
-        SightingActivityMismatch(),
-        SightingOutsideArea(),
-        SightingPoliticalWatch(),
-    )
-}
+RULES: dict[str, Rule] = {}
+
+
+def rule_register(rule: Rule) -> Rule:
+    """Add a rule to the scan. Rules that read other rules' flags stay last, in the order
+    registered."""
+    if rule.code in RULES:
+        raise ValueError(f"rule {rule.code} is registered twice")
+    RULES[rule.code] = rule
+    ordered = sorted(RULES.values(), key=lambda r: r.reads_flags)
+    RULES.clear()
+    RULES.update((r.code, r) for r in ordered)
+    return rule
+
+
+for _rule in (
+    PermitExpiring(),
+    PermitOverstay(),
+    DocumentExpired(),
+    ResidenceUnreported(),
+    ItasNotTakenUp(),
+    ItapLapsed(),
+    CancelledPermitPresent(),
+    EntryWithoutPermit(),
+    EntryBanListed(),
+    SightingUnregistered(),
+    SightingAfterExpiry(),
+    SightingActivityMismatch(),
+    SightingOutsideArea(),
+    SightingPoliticalWatch(),
+    SponsorRepeatedViolations(),
+):
+    rule_register(_rule)
 SIGHTING_RULES: tuple[Rule, ...] = tuple(r for r in RULES.values() if r.sighting_scoped)
 
 
@@ -74,6 +110,7 @@ __all__ = [
     "RuleContext",
     "RuleResult",
     "UnknownRule",
+    "rule_register",
     "rule_run",
     "rules_run",
     "rules_select",

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Flag, RuleSettings
+from .citations import Citation, citations_text
 
 OPEN_STATES_SQL = "('open', 'acknowledged')"
 CANDIDATES_TABLE = "_rule_candidates"
@@ -83,15 +84,43 @@ class RuleResult:
 
 
 class Rule:
-    """A named, versioned rule. Subclasses set the attributes and write :meth:`candidates`."""
+    """A named, versioned rule. Subclasses set the attributes and write :meth:`candidates`.
+
+    The interface a new rule implements (nothing else changes to add one: register it in
+    :data:`reports.rules.RULES`): ``code``, ``version``, ``subject_type``, ``title``,
+    ``citations`` (the provisions it applies, checked against ``docs/LEGAL_BASIS.md``),
+    ``routes`` (the agency kinds it routes to, documented; the query returns the routing of
+    each row), ``candidates`` (one SQL query, one row per subject in violation), and optionally
+    ``close_reason``, ``flag_scope`` and ``live_figures``. Rules that read the flags of other
+    rules set ``reads_flags`` and run after them.
+    """
 
     code: str = ""
     version: int = 1
     subject_type: str = Flag.SubjectType.PERMIT
     title = ""  # short human title (gettext_lazy)
-    legal_basis = ""
+    citations: tuple[Citation, ...] = ()
+    routes: tuple[str, ...] = ()
     # Sighting rules can run for a handful of sightings right after they are saved.
     sighting_scoped = False
+    reads_flags = False
+
+    @property
+    def legal_basis(self) -> str:
+        """The citations in the active language."""
+        return citations_text(self.citations)
+
+    def cite_params(self) -> dict:
+        """The citations as SQL parameters ``cite`` (Indonesian) and ``cite_en``."""
+        return {
+            "cite": citations_text(self.citations, "id"),
+            "cite_en": citations_text(self.citations, "en"),
+        }
+
+    def live_figures(self, evidence: dict, *, today: dt.date, settings: RuleSettings) -> dict:
+        """Figures that move with the calendar (days left, days overstayed, fee), computed
+        from the flag's evidence when it is shown; the daily scan re-grades the severity."""
+        return {}
 
     def candidates(self, ctx: RuleContext) -> tuple[str, dict]:
         """SQL returning :data:`CANDIDATE_COLUMNS`, one row per subject in violation, with
@@ -238,13 +267,14 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             f"""
             -- Found from the covering unique index alone (MATERIALIZED: inlined, the planner
             -- joined the whole table twice); only the rows that close are read.
+            -- A flag of another subject type was opened by an earlier version of the rule
+            -- (overstay was per permit before version 2): it closes, its successor is open.
             WITH gone AS MATERIALIZED (
                 SELECT f.id FROM reports_flag f
-                WHERE f.rule = %s AND f.subject_type = %s AND f.state IN {OPEN_STATES_SQL}
-                  AND {scope_sql}
-                  AND NOT EXISTS (
+                WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
+                  AND (f.subject_type <> %s OR NOT EXISTS (
                       SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
-                  )
+                  ))
             ), closed AS (
                 UPDATE reports_flag f
                 SET state = 'closed', closed_at = %s, updated_at = %s, close_reason = {reason_sql}
@@ -256,8 +286,8 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             """,
             [
                 rule.code,
-                rule.subject_type,
                 *scope_params,
+                rule.subject_type,
                 ctx.now,
                 ctx.now,
                 *reason_params,
@@ -277,25 +307,6 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
 SIGHTING_DAY = "(s.observed_at AT TIME ZONE 'Asia/Makassar')::date"
 
 
-def newer_permit_exists(p: str) -> str:
-    """A later permit (an extension or a new one) supersedes permit ``p``."""
-    return f"""EXISTS (
-        SELECT 1 FROM foreigners_staypermit q
-        WHERE q.foreigner_id = {p}.foreigner_id AND q.id <> {p}.id
-          AND q.status <> 'cancelled' AND q.valid_until > {p}.valid_until)"""
-
-
-def has_left_since(foreigner_id: str, since: str) -> str:
-    """An exit was recorded on or after ``since`` and no entry after it: the person left."""
-    return f"""EXISTS (
-        SELECT 1 FROM foreigners_movement m
-        WHERE m.foreigner_id = {foreigner_id} AND m.kind = 'exit' AND m.occurred_on >= {since}
-          AND NOT EXISTS (
-              SELECT 1 FROM foreigners_movement n
-              WHERE n.foreigner_id = {foreigner_id} AND n.kind = 'entry'
-                AND n.occurred_on > m.occurred_on))"""
-
-
 def rupiah(expr: str) -> str:
     """Indonesian thousands separators: Rp1.000.000."""
     return f"'Rp' || replace(to_char({expr}, 'FM999,999,999,999,990'), ',', '.')"
@@ -309,7 +320,37 @@ def iso(expr: str) -> str:
     return f"to_char({expr}, 'YYYY-MM-DD')"
 
 
-def jsonb_kinds(kinds: list[str]) -> str:
+def jsonb_kinds(kinds: list[str] | tuple[str, ...]) -> str:
     """A jsonb array literal of agency kinds (the kinds are code constants, never user input)."""
     inner = ", ".join(f'"{k}"' for k in kinds)
     return f"'[{inner}]'::jsonb"
+
+
+# A flag can also be routed to one agency (the one that registered a sponsor): its routing
+# holds ``"agency:<id>"`` beside the agency kinds.
+AGENCY_ROUTE_PREFIX = "agency:"
+
+
+def agency_route(agency_id: int) -> str:
+    return f"{AGENCY_ROUTE_PREFIX}{agency_id}"
+
+
+def routes_split(routes) -> tuple[list[str], list[int]]:
+    """A flag's routing as (agency kinds, agency ids)."""
+    kinds, ids = [], []
+    for route in routes or ():
+        if isinstance(route, str) and route.startswith(AGENCY_ROUTE_PREFIX):
+            tail = route[len(AGENCY_ROUTE_PREFIX) :]
+            if tail.isdigit():
+                ids.append(int(tail))
+        else:
+            kinds.append(route)
+    return kinds, ids
+
+
+def jsonb_routes_with_agency(kinds: list[str] | tuple[str, ...], agency_id_sql: str) -> str:
+    """The kinds, plus ``"agency:<id>"`` when the SQL expression ``agency_id_sql`` is not null."""
+    return (
+        f"({jsonb_kinds(kinds)} || CASE WHEN ({agency_id_sql}) IS NULL THEN '[]'::jsonb "
+        f"ELSE jsonb_build_array('{AGENCY_ROUTE_PREFIX}' || ({agency_id_sql})::text) END)"
+    )

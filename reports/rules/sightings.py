@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Flag
-from .base import SIGHTING_DAY, Rule, RuleContext, iso, jsonb_kinds
+from .base import SIGHTING_DAY, Rule, RuleContext, iso, jsonb_kinds, jsonb_routes_with_agency
+from .citations import Citation
+from .coverage import coverage_before, covering_permit, present_since
 
 SEV = Flag.Severity
 
@@ -59,50 +62,60 @@ class SightingRule(Rule):
 class SightingUnregistered(SightingRule):
     """A sighting of a foreigner who matches no record (not linked to a registered person).
 
-    Legal basis: UU 6/2011 Art. 71 (duty to show documents and report), Art. 75 (TAK).
+    Legal basis: UU 6/2011 Pasal 71 (duty to show documents and report), Pasal 75 (TAK).
     Severity MEDIUM; routed to Imigrasi and Polres to check identity and documents.
     Closes when the sighting is linked to a registered person or dismissed.
     """
 
     code = "sighting.unregistered"
     title = _("Unregistered foreign national seen")
-    legal_basis = "UU 6/2011 Pasal 71, Pasal 75"
+    citations = (Citation("UU 6/2011", "71"), Citation("UU 6/2011", "75"))
+    routes = ("imigrasi", "polres")
 
     def candidates(self, ctx: RuleContext) -> tuple[str, dict]:
         scoped, params = sightings_in_scope(ctx, "s.foreigner_id IS NULL")
         sql = f"""
             SELECT s.id AS subject_id, NULL::bigint AS foreigner_id, NULL::bigint AS permit_id,
                    NULL::bigint AS document_id, s.id AS sighting_id,
-                   {SEV.MEDIUM} AS severity, {jsonb_kinds(["imigrasi", "polres"])} AS routed_to,
+                   {SEV.MEDIUM} AS severity, {jsonb_kinds(self.routes)} AS routed_to,
                    'Laporan ' || s.reference || ': ' || s.person_count
                      || ' orang asing terlihat ' || {_where()}
                      || ' tanpa data yang cocok dalam catatan. Periksa identitas, dokumen '
-                     || 'perjalanan dan izin tinggal (UU 6/2011 Pasal 71, Pasal 75).' AS reason,
+                     || 'perjalanan dan izin tinggal (' || %(cite)s || ').' AS reason,
                    'Report ' || s.reference || ': ' || s.person_count
                      || ' foreign national(s) seen ' || {_where_en()}
                      || ' matching no record. Check identity, travel document and stay permit '
-                     || '(Law 6/2011 Art. 71, Art. 75).' AS reason_en,
+                     || '(' || %(cite_en)s || ').' AS reason_en,
                    jsonb_build_object('reference', s.reference, 'activity', s.activity,
                                       'region', s.region_id, 'observed_on', s.day,
                                       'apparent_nationality', s.apparent_nationality)
                      AS evidence
             FROM {scoped} s
         """
-        return sql, params
+        return sql, {**params, **self.cite_params()}
 
 
 class SightingAfterExpiry(SightingRule):
-    """A registered person seen on a day no stay permit covered, after a permit had ended.
+    """A registered person seen on a day no stay permit covered, in a stay that a permit had
+    covered: the coverage ended before the day and the person was not recorded leaving (nor
+    entering again with no permit) since. Diplomatic and service permits are not judged.
 
-    Legal basis: UU 6/2011 Art. 78 (overstay: fine, or deportation after 60 days).
-    Severity HIGH, CRITICAL when seen more than the deportation threshold after the end.
-    Routed to Imigrasi and Polres. Closes when a permit covering the day is recorded, the
-    sighting is linked to someone else, or dismissed.
+    Legal basis: UU 6/2011 Pasal 78 ayat (1) and (3) (fee, or deportation after 60 days);
+    Pasal 63 (the sponsor). Severity HIGH, CRITICAL when seen more than the deportation
+    threshold after the end. Routed to Imigrasi, Polres and the agency that registered the
+    sponsor. Closes when a permit covering the day is recorded, the sighting is linked to
+    someone else, or dismissed.
     """
 
     code = "sighting.after_expiry"
+    version = 2
     title = _("Seen after the stay permit ended")
-    legal_basis = "UU 6/2011 Pasal 78"
+    citations = (
+        Citation("UU 6/2011", "78", "1"),
+        Citation("UU 6/2011", "78", "3"),
+        Citation("UU 6/2011", "63"),
+    )
+    routes = ("imigrasi", "polres")
     default_close = "Izin tinggal yang berlaku tercatat / A valid stay permit is now recorded"
 
     def candidates(self, ctx: RuleContext) -> tuple[str, dict]:
@@ -113,55 +126,75 @@ class SightingAfterExpiry(SightingRule):
                    NULL::bigint AS document_id, s.id AS sighting_id,
                    CASE WHEN {days} > %(deport)s THEN {SEV.CRITICAL} ELSE {SEV.HIGH} END
                      AS severity,
-                   {jsonb_kinds(["imigrasi", "polres"])} AS routed_to,
+                   {jsonb_routes_with_agency(self.routes, "sp.registered_by_id")} AS routed_to,
                    'Laporan ' || s.reference || ': orang asing terlihat ' || {_where()}
                      || ', ' || {days} || ' hari setelah izin tinggal ' || lp.kind || ' '
                      || lp.number || ' berakhir (' || {iso("lp.valid_until")}
                      || '), tanpa izin baru. Melebihi masa izin: biaya beban, atau deportasi '
-                     || 'bila lebih dari ' || %(deport)s || ' hari (UU 6/2011 Pasal 78).'
-                     AS reason,
+                     || 'bila lebih dari ' || %(deport)s || ' hari (' || %(cite)s || ').'
+                     || COALESCE(' Penjamin: ' || sp.name || '.', '') AS reason,
                    'Report ' || s.reference || ': the foreign national was seen '
                      || {_where_en()} || ', ' || {days} || ' days after stay permit '
                      || lp.kind || ' ' || lp.number || ' ended (' || {iso("lp.valid_until")}
-                     || '), with no new permit. Overstay: a fine, or deportation beyond '
-                     || %(deport)s || ' days (Law 6/2011 Art. 78).' AS reason_en,
+                     || '), with no new permit. Overstay: a fee, or deportation beyond '
+                     || %(deport)s || ' days (' || %(cite_en)s || ').'
+                     || COALESCE(' Sponsor: ' || sp.name || '.', '') AS reason_en,
                    jsonb_build_object('reference', s.reference, 'observed_on', s.day,
                                       'permit_valid_until', lp.valid_until,
-                                      'days_after_expiry', {days}) AS evidence
+                                      'days_after_expiry', {days},
+                                      'sponsor', sp.name, 'sponsor_id', sp.id) AS evidence
             FROM {scoped} s
-            JOIN LATERAL (
-                -- The latest permit begun by that day: if even it ended before the day, no
-                -- permit covered the day.
-                SELECT p.id, p.kind, p.number, p.valid_until
-                FROM foreigners_staypermit p
-                WHERE p.foreigner_id = s.foreigner_id AND p.status <> 'cancelled'
-                  AND p.valid_from <= s.day
-                ORDER BY p.valid_until DESC LIMIT 1
-            ) lp ON TRUE
+            JOIN LATERAL {coverage_before("s.foreigner_id", "s.day")} lp ON TRUE
+            LEFT JOIN foreigners_sponsor sp ON sp.id = lp.sponsor_id
             WHERE lp.valid_until < s.day
+              AND {present_since("s.foreigner_id", "lp.valid_until", "s.day")}
         """
-        return sql, {**params, "deport": ctx.settings.overstay_deport_after_days}
+        return sql, {
+            **params,
+            **self.cite_params(),
+            "deport": ctx.settings.overstay_deport_after_days,
+        }
+
+
+# What a sighting's activity needs from the visa index: (entitlement column, Indonesian and
+# English wording). Attending worship and every other activity need nothing.
+ACTIVITY_ENTITLEMENTS = {
+    "work": ("may_work", "bekerja", "work"),
+    "religious": ("may_religious_work", "kerja keagamaan (rohaniwan)", "religious work"),
+}
 
 
 class SightingActivityMismatch(SightingRule):
-    """A registered person seen doing what the permit valid that day does not allow:
-    working on an ITK (visit) or on an ITAS whose visa index is not a work index; religious
-    work without a religious index; any political activity (ITK, ITAS, ITAP).
+    """A registered person seen doing what the permit covering that day does not allow, by the
+    visa-index reference table (``foreigners.VisaIndex``): work without a work entitlement,
+    religious work (preaching, leading worship) without a religious one, any political
+    activity. A permit whose index the table does not know (or that has none) is judged by its
+    kind alone: an ITK allows neither work nor religious work; an ITAS or ITAP of unknown
+    purpose is not flagged (UU 6/2011 Pasal 61 lets some of them work). Attending worship is
+    not religious work and never flags.
 
-    Legal basis: UU 6/2011 Art. 122 huruf a (activity not matching the purpose of the permit),
-    Art. 75 (TAK). Routed by activity: work → Imigrasi, Disnaker, Polres; religious →
-    Imigrasi, Kemenag, Polres; political → Imigrasi, Kesbangpol, Polres.
+    Legal basis: UU 6/2011 Pasal 122 huruf a (activity not matching the purpose of the permit),
+    Pasal 61 (who may work), Pasal 75 (TAK). Routed by activity: work → Imigrasi, Disnaker,
+    Polres; religious work → Imigrasi, Kemenag, Polres; political → Imigrasi, Kesbangpol,
+    Polres.
     """
 
     code = "sighting.activity_mismatch"
+    version = 2
     title = _("Activity not allowed by the permit")
-    legal_basis = "UU 6/2011 Pasal 122 huruf a, Pasal 75"
+    citations = (
+        Citation("UU 6/2011", "122", letter="a"),
+        Citation("UU 6/2011", "61"),
+        Citation("UU 6/2011", "75"),
+    )
+    routes = ("imigrasi", "disnaker", "kemenag", "kesbangpol", "polres")
 
     def candidates(self, ctx: RuleContext) -> tuple[str, dict]:
         scoped, params = sightings_in_scope(
             ctx, "s.foreigner_id IS NOT NULL AND s.activity IN ('work', 'religious', 'political')"
         )
-        settings = ctx.settings
+        work_id, religious_id = (ACTIVITY_ENTITLEMENTS[a][1] for a in ("work", "religious"))
+        work_en, religious_en = (ACTIVITY_ENTITLEMENTS[a][2] for a in ("work", "religious"))
         sql = f"""
             SELECT s.id AS subject_id, s.foreigner_id, p.id AS permit_id,
                    NULL::bigint AS document_id, s.id AS sighting_id,
@@ -172,42 +205,37 @@ class SightingActivityMismatch(SightingRule):
                      WHEN 'religious' THEN {jsonb_kinds(["imigrasi", "kemenag", "polres"])}
                      ELSE {jsonb_kinds(["imigrasi", "kesbangpol", "polres"])} END AS routed_to,
                    'Laporan ' || s.reference || ': orang asing terlihat melakukan kegiatan '
-                     || CASE s.activity WHEN 'work' THEN 'bekerja'
-                          WHEN 'religious' THEN 'keagamaan' ELSE 'politik' END
+                     || CASE s.activity WHEN 'work' THEN '{work_id}'
+                          WHEN 'religious' THEN '{religious_id}' ELSE 'politik' END
                      || ' ' || {_where()} || ', padahal izin tinggal ' || p.kind
                      || COALESCE(' indeks ' || NULLIF(p.visa_index, ''), '') || ' ' || p.number
                      || ' tidak mengizinkannya. Kegiatan tidak sesuai maksud dan tujuan izin '
-                     || 'tinggal (UU 6/2011 Pasal 122 huruf a; tindakan administratif Pasal 75).'
-                     AS reason,
+                     || 'tinggal (' || %(cite)s || ').' AS reason,
                    'Report ' || s.reference || ': the foreign national was seen doing '
-                     || CASE s.activity WHEN 'work' THEN 'work'
-                          WHEN 'religious' THEN 'religious work' ELSE 'political activity' END
+                     || CASE s.activity WHEN 'work' THEN '{work_en}'
+                          WHEN 'religious' THEN '{religious_en}' ELSE 'political activity' END
                      || ' ' || {_where_en()} || ', which stay permit ' || p.kind
                      || COALESCE(' index ' || NULLIF(p.visa_index, ''), '') || ' ' || p.number
                      || ' does not allow. Activity not matching the purpose of the permit '
-                     || '(Law 6/2011 Art. 122(a); administrative action Art. 75).' AS reason_en,
+                     || '(' || %(cite_en)s || ').' AS reason_en,
                    jsonb_build_object('reference', s.reference, 'activity', s.activity,
                                       'permit_kind', p.kind, 'visa_index', p.visa_index,
                                       'observed_on', s.day) AS evidence
             FROM {scoped} s
-            JOIN LATERAL (
-                SELECT p.id, p.kind, p.visa_index, p.number
-                FROM foreigners_staypermit p
-                WHERE p.foreigner_id = s.foreigner_id AND p.status <> 'cancelled'
-                  AND p.valid_from <= s.day AND p.valid_until >= s.day
-                ORDER BY p.valid_until DESC LIMIT 1
-            ) p ON TRUE
-            WHERE (s.activity = 'work' AND (p.kind = 'ITK' OR (p.kind = 'ITAS'
-                      AND NOT (p.visa_index LIKE ANY(%(work)s::text[])))))
-               OR (s.activity = 'religious' AND p.kind IN ('ITK', 'ITAS', 'ITAP')
-                      AND NOT (p.visa_index LIKE ANY(%(religious)s::text[])))
-               OR (s.activity = 'political' AND p.kind IN ('ITK', 'ITAS', 'ITAP'))
+            JOIN LATERAL {covering_permit("s.foreigner_id", "s.day")} p ON TRUE
+            LEFT JOIN LATERAL (
+                -- The longest code of the reference table the permit's index starts with.
+                SELECT v.may_work, v.may_religious_work FROM foreigners_visaindex v
+                WHERE p.visa_index <> ''
+                  AND v.code IN (p.visa_index, left(p.visa_index, 3), left(p.visa_index, 2))
+                ORDER BY length(v.code) DESC LIMIT 1
+            ) v ON TRUE
+            WHERE (s.activity = 'work' AND NOT COALESCE(v.may_work, p.kind <> 'ITK'))
+               OR (s.activity = 'religious'
+                   AND NOT COALESCE(v.may_religious_work, p.kind <> 'ITK'))
+               OR s.activity = 'political'
         """
-        return sql, {
-            **params,
-            "work": [f"{x}%" for x in settings.prefixes(settings.work_visa_prefixes)],
-            "religious": [f"{x}%" for x in settings.prefixes(settings.religious_visa_prefixes)],
-        }
+        return sql, {**params, **self.cite_params()}
 
 
 class SightingOutsideArea(Rule):
@@ -224,11 +252,10 @@ class SightingOutsideArea(Rule):
     subject_type = Flag.SubjectType.FOREIGNER
     sighting_scoped = True
     title = _("Repeatedly seen outside the registered kecamatan")
-    legal_basis = "UU 6/2011 Pasal 71 huruf a"
+    citations = (Citation("UU 6/2011", "71", letter="a"),)
+    routes = ("imigrasi", "disdukcapil", "polres", "kecamatan")
 
     def _since(self, ctx: RuleContext) -> dt.datetime:
-        from django.utils import timezone
-
         start = ctx.today - dt.timedelta(days=ctx.settings.outside_area_window_days)
         return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
@@ -241,19 +268,18 @@ class SightingOutsideArea(Rule):
             SELECT fo.id AS subject_id, fo.id AS foreigner_id, NULL::bigint AS permit_id,
                    NULL::bigint AS document_id, NULL::bigint AS sighting_id,
                    CASE WHEN a.n >= 2 * %(min)s THEN {SEV.MEDIUM} ELSE {SEV.LOW} END AS severity,
-                   {jsonb_kinds(["imigrasi", "disdukcapil", "polres", "kecamatan"])}
-                     AS routed_to,
+                   {jsonb_kinds(self.routes)} AS routed_to,
                    'Terlihat ' || a.n || ' kali dalam ' || %(window)s
                      || ' hari terakhir di luar kecamatan tempat tinggal terdaftar ('
                      || COALESCE(r.name || ', ', '') || left(fo.residence_region_id, 8)
                      || '): di ' || array_to_string(a.kecs, ', ')
                      || '. Kemungkinan perubahan alamat yang belum dilaporkan '
-                     || '(UU 6/2011 Pasal 71 huruf a).' AS reason,
+                     || '(' || %(cite)s || ').' AS reason,
                    'Seen ' || a.n || ' times in the last ' || %(window)s
                      || ' days outside the kecamatan of the registered residence ('
                      || COALESCE(r.name || ', ', '') || left(fo.residence_region_id, 8)
                      || '): in ' || array_to_string(a.kecs, ', ')
-                     || '. Possibly an unreported change of address (Law 6/2011 Art. 71(a)).'
+                     || '. Possibly an unreported change of address (' || %(cite_en)s || ').'
                      AS reason_en,
                    jsonb_build_object('sightings', a.n, 'kecamatan', to_jsonb(a.kecs),
                                       'registered_kecamatan', left(fo.residence_region_id, 8),
@@ -275,6 +301,7 @@ class SightingOutsideArea(Rule):
             LEFT JOIN agencies_region r ON r.code = left(fo.residence_region_id, 8)
         """
         return sql, {
+            **self.cite_params(),
             "ids": ctx.sighting_ids,
             "since": self._since(ctx),
             "min": ctx.settings.outside_area_min_sightings,
@@ -312,7 +339,8 @@ class SightingPoliticalWatch(SightingRule):
 
     code = "sighting.political_watch"
     title = _("Political activity during an election watch")
-    legal_basis = "UU 6/2011 Pasal 75, Pasal 122 huruf a"
+    citations = (Citation("UU 6/2011", "75"), Citation("UU 6/2011", "122", letter="a"))
+    routes = ("imigrasi", "kesbangpol", "polres", "kodim")
     default_close = "Di luar masa pengawasan / Outside any watch window"
 
     def candidates(self, ctx: RuleContext) -> tuple[str, dict]:
@@ -326,13 +354,12 @@ class SightingPoliticalWatch(SightingRule):
                      || {_where()} || ' dalam masa pengawasan ' || w.name || ' ('
                      || {iso("w.starts_on")} || ' s.d. ' || {iso("w.ends_on")}
                      || '). Orang asing dilarang berkegiatan politik; dapat dikenai tindakan '
-                     || 'administratif keimigrasian (UU 6/2011 Pasal 75, Pasal 122 huruf a).'
-                     AS reason,
+                     || 'administratif keimigrasian (' || %(cite)s || ').' AS reason,
                    'Report ' || s.reference || ': political activity by a foreign national '
                      || {_where_en()} || ' during the watch window ' || w.name || ' ('
                      || {iso("w.starts_on")} || ' to ' || {iso("w.ends_on")}
                      || '). Foreigners may not take part in politics; administrative action '
-                     || 'may follow (Law 6/2011 Art. 75, Art. 122(a)).' AS reason_en,
+                     || 'may follow (' || %(cite_en)s || ').' AS reason_en,
                    jsonb_build_object('reference', s.reference, 'window', w.name,
                                       'window_id', w.id, 'observed_on', s.day) AS evidence
             FROM {scoped} s
@@ -342,4 +369,4 @@ class SightingPoliticalWatch(SightingRule):
                   OR s.region_id LIKE w.region_id || '.%%')
             ORDER BY s.id, w.starts_on, w.id
         """
-        return sql, params
+        return sql, {**params, **self.cite_params()}

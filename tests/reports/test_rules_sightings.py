@@ -6,9 +6,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from foreigners.models import StayPermit
+from foreigners.models import StayPermit, VisaIndex
 from reports.models import Flag, Sighting, WatchWindow
-from tests.factories import ForeignerFactory, SightingFactory, StayPermitFactory
+from tests.factories import (
+    ForeignerFactory,
+    MovementFactory,
+    SightingFactory,
+    StayPermitFactory,
+)
 
 from .conftest import TODAY, open_flags, run
 
@@ -38,7 +43,8 @@ def test_sighting_of_unknown_person_flags_for_imigrasi_and_polres():
     assert (flag.subject_type, flag.subject_id, flag.sighting_id) == ("sighting", s.pk, s.pk)
     assert flag.foreigner_id is None
     assert sorted(flag.routed_to) == ["imigrasi", "polres"]
-    assert s.reference in flag.reason and "Pasal 71" in flag.reason
+    assert s.reference in flag.reason and "UU 6/2011 Pasal 71" in flag.reason
+    assert "Law 6/2011 Art. 71" in flag.reason_en
 
 
 def test_sighting_of_registered_person_or_dismissed_is_not_unregistered():
@@ -104,6 +110,40 @@ def test_seen_on_the_last_valid_day_is_not_after_expiry():
     assert run("sighting.after_expiry").candidates == 0
 
 
+def test_seen_just_after_wita_midnight_is_the_next_day():
+    person = ForeignerFactory()
+    permit(person, TODAY - D(days=100), TODAY)
+    at = timezone.make_aware(dt.datetime.combine(TODAY + D(days=1), dt.time(0, 5)))
+    assert at.astimezone(dt.UTC).date() == TODAY  # still the last valid day in UTC
+    s = SightingFactory(observed_at=at, foreigner=person)
+    run("sighting.after_expiry", sighting_ids=[s.pk])
+    assert open_flags("sighting.after_expiry").get().evidence["days_after_expiry"] == 1
+
+
+def test_seen_after_reentry_with_no_permit_on_record_is_not_after_expiry():
+    person = ForeignerFactory()
+    permit(person, TODAY - D(days=200), TODAY - D(days=100))
+    MovementFactory(foreigner=person, kind="exit", occurred_on=TODAY - D(days=120))
+    MovementFactory(foreigner=person, kind="entry", occurred_on=TODAY - D(days=3))
+    seen(TODAY, foreigner=person)
+    assert run("sighting.after_expiry").candidates == 0
+
+
+def test_seen_after_a_future_dated_permit_was_recorded_is_still_after_expiry():
+    person = ForeignerFactory()
+    permit(person, TODAY - D(days=100), TODAY - D(days=10))
+    permit(person, TODAY + D(days=5), TODAY + D(days=300))
+    seen(TODAY, foreigner=person)
+    assert run("sighting.after_expiry").candidates == 1
+
+
+def test_seen_after_a_diplomatic_permit_ended_is_not_judged():
+    person = ForeignerFactory()
+    permit(person, TODAY - D(days=100), TODAY - D(days=10), kind="DIPLOMATIC", visa_index="")
+    seen(TODAY, foreigner=person)
+    assert run("sighting.after_expiry").candidates == 0
+
+
 def test_seen_while_a_newer_permit_covers_the_day_is_not_after_expiry():
     person = ForeignerFactory()
     old = permit(person, TODAY - D(days=100), TODAY - D(days=10))
@@ -128,8 +168,12 @@ def test_after_expiry_closes_when_an_extension_covering_the_day_is_recorded():
     ("kind", "index", "activity", "routed"),
     [
         ("ITK", "C1", "work", "disnaker"),
-        ("ITAS", "E31", "work", "disnaker"),  # family reunification: no work
-        ("ITAS", "E23", "religious", "kemenag"),
+        ("ITK", "", "work", "disnaker"),  # a visit permit never allows work
+        ("ITAS", "E31", "work", "disnaker"),  # family of a foreign national: no work
+        ("ITAS", "E33E", "work", "disnaker"),  # retirement
+        ("ITAP", "E33E", "work", "disnaker"),  # not every ITAP may work
+        ("ITAS", "E23", "religious", "kemenag"),  # a worker is no cleric
+        ("ITK", "C1", "religious", "kemenag"),
         ("ITAP", "", "political", "kesbangpol"),
         ("ITK", "B1", "political", "kesbangpol"),
     ],
@@ -142,17 +186,26 @@ def test_activity_the_permit_does_not_allow_flags(kind, index, activity, routed)
     (flag,) = open_flags("sighting.activity_mismatch")
     assert (flag.subject_id, flag.permit_id) == (s.pk, p.pk)
     assert routed in flag.routed_to and "imigrasi" in flag.routed_to
-    assert "Pasal 122 huruf a" in flag.reason
+    assert "UU 6/2011 Pasal 122 huruf a" in flag.reason
+    assert "Law 6/2011 Art. 122(a)" in flag.reason_en
 
 
 @pytest.mark.parametrize(
     ("kind", "index", "activity"),
     [
         ("ITAS", "E23", "work"),
+        ("ITAS", "E23B", "work"),  # a legacy work index, merged into E23
         ("ITAS", "E28A", "work"),
+        ("ITAS", "E31A", "work"),  # spouse of an Indonesian citizen (Pasal 61, 52 e)
+        ("ITAS", "E31B", "work"),  # child of a mixed marriage (Pasal 61, 52 f)
+        ("ITAP", "E31A", "work"),  # ITAP by mixed marriage (Pasal 61, 54(1) b)
+        ("ITAS", "", "work"),  # purpose unknown: not flagged
         ("ITAP", "", "work"),
+        ("ITAS", "E27", "religious"),  # rohaniwan
+        ("ITAS", "E23", "worship"),  # attending worship is not religious work
+        ("ITK", "C1", "worship"),
         ("ITK", "C1", "tourism"),
-        ("DIPLOMATIC", "", "political"),
+        ("DIPLOMATIC", "", "political"),  # outside this supervision
     ],
 )
 def test_activity_the_permit_allows_does_not_flag(kind, index, activity):
@@ -162,21 +215,20 @@ def test_activity_the_permit_allows_does_not_flag(kind, index, activity):
     assert run("sighting.activity_mismatch").candidates == 0
 
 
+def test_the_activity_rule_reads_the_visa_index_table_the_admin_edits():
+    person = ForeignerFactory()
+    permit(person, TODAY - D(days=10), TODAY + D(days=50), kind="ITAS", visa_index="E33E")
+    seen(TODAY, foreigner=person, activity="work")
+    assert run("sighting.activity_mismatch").candidates == 1
+    VisaIndex.objects.filter(code="E33E").update(may_work=True)
+    assert run("sighting.activity_mismatch").closed == 1
+
+
 def test_activity_mismatch_needs_a_permit_valid_that_day():
     person = ForeignerFactory()
     permit(person, TODAY - D(days=100), TODAY - D(days=1), kind="ITK", visa_index="C1")
     seen(TODAY, foreigner=person, activity="work")
     assert run("sighting.activity_mismatch").candidates == 0  # that is after_expiry's case
-
-
-def test_religious_index_setting_allows_religious_work():
-    from reports.models import RuleSettings
-
-    RuleSettings.objects.filter(pk=1).update(religious_visa_prefixes="E27")
-    person = ForeignerFactory()
-    permit(person, TODAY - D(days=10), TODAY + D(days=50), kind="ITAS", visa_index="E27")
-    seen(TODAY, foreigner=person, activity="religious")
-    assert run("sighting.activity_mismatch").candidates == 0
 
 
 # --- sighting.outside_area ------------------------------------------------------------------
