@@ -95,6 +95,8 @@ def rules_run(
     """Run the chosen rules (all by default), each in its own transaction.
 
     With ``sighting_ids`` only the sighting rules run, limited to what those sightings touch.
+    In a dry run, a rule that reads other rules' flags sees the flags already in the database
+    (the dry runs before it wrote nothing).
     """
     ctx = RuleContext.build(today=today, sighting_ids=sighting_ids)
     rules = rules_select(codes)

@@ -68,9 +68,10 @@ def present_since(fid: str, since: str, day: str) -> str:
     ``since`` (same-day movements in the order recorded). No movement at all: present."""
     return f"""NOT EXISTS (
         SELECT 1 FROM (
-            SELECT m.kind, m.occurred_on FROM foreigners_movement m
-            WHERE m.foreigner_id = {fid} AND m.occurred_on <= {day}
-            ORDER BY m.occurred_on DESC, m.id DESC LIMIT 1
+            -- Its own alias: callers pass expressions over theirs (e.g. m.foreigner_id).
+            SELECT mv.kind, mv.occurred_on FROM foreigners_movement mv
+            WHERE mv.foreigner_id = {fid} AND mv.occurred_on <= {day}
+            ORDER BY mv.occurred_on DESC, mv.id DESC LIMIT 1
         ) last_move
         WHERE last_move.kind = 'exit' OR last_move.occurred_on > {since})"""
 

@@ -55,7 +55,10 @@ def test_sighting_scoped_run_after_full_scan_changes_nothing():
 def test_dry_run_reports_what_would_open_and_writes_nothing():
     build_world(TODAY)
     results = rules_run(today=TODAY, dry_run=True)
-    assert {r.rule: r.opened for r in results} == EXPECTED
+    # A rule that reads other rules' flags sees those of the database: the dry runs before it
+    # wrote none.
+    expected = {**EXPECTED, **{c: 0 for c, rule in RULES.items() if rule.reads_flags}}
+    assert {r.rule: r.opened for r in results} == expected
     assert not Flag.objects.exists()
 
 
