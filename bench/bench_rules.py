@@ -53,6 +53,7 @@ from django.utils import timezone  # noqa: E402
 from reports.dispatch import sighting_outbox_process, sighting_outbox_sweep  # noqa: E402
 from reports.rules import RULES, RuleContext, rules_run  # noqa: E402
 from reports.rules.base import SIGHTING_DAY  # noqa: E402
+from reports.rules.duties import SPONSOR_VIOLATION_RULES  # noqa: E402
 
 OPEN = "state IN ('open', 'acknowledged')"
 BENCH_PREFIX = "BENCH-"
@@ -62,62 +63,166 @@ LATENCY_SAMPLE = 200
 # Plain statements returning only the subject ids, as one would write them at a psql prompt.
 # %(scope)s narrows the sighting rules to the new sightings (or to nothing: TRUE).
 
-LEFT_SINCE = """EXISTS (SELECT 1 FROM foreigners_movement m
-    WHERE m.foreigner_id = {fid} AND m.kind = 'exit' AND m.occurred_on >= {since}
-      AND NOT EXISTS (SELECT 1 FROM foreigners_movement n WHERE n.foreigner_id = {fid}
-                      AND n.kind = 'entry' AND n.occurred_on > m.occurred_on))"""
-NEWER_PERMIT = """EXISTS (SELECT 1 FROM foreigners_staypermit q
-    WHERE q.foreigner_id = p.foreigner_id AND q.id <> p.id AND q.status <> 'cancelled'
-      AND q.valid_until > p.valid_until)"""
+KINDS = "('ITK', 'ITAS', 'ITAP')"
+# In Indonesia from day {since} through {day}: the last movement on or before {day} is not an
+# exit and not an entry after {since}.
+PRESENT = """NOT EXISTS (SELECT 1 FROM (
+        SELECT mv.kind, mv.occurred_on FROM foreigners_movement mv
+        WHERE mv.foreigner_id = {fid} AND mv.occurred_on <= {day}
+        ORDER BY mv.occurred_on DESC, mv.id DESC LIMIT 1) lm
+    WHERE lm.kind = 'exit' OR lm.occurred_on > {since})"""
+TODAY = "%(today)s::date"
 DAY = SIGHTING_DAY
+
+
+def present(fid: str, since: str = TODAY, day: str = TODAY) -> str:
+    return PRESENT.format(fid=fid, since=since, day=day)
+
+
+def islands(where: str = "TRUE", kinds: str = KINDS) -> str:
+    """Coverage intervals (gaps and islands) of the permits ``where`` selects."""
+    return f"""(SELECT foreigner_id, min(valid_from) AS f, max(valid_until) AS u,
+                   (array_agg(id ORDER BY valid_until DESC, id DESC))[1] AS pid
+        FROM (SELECT *, sum(start) OVER (PARTITION BY foreigner_id
+                                         ORDER BY valid_from, valid_until, id) AS run
+              FROM (SELECT foreigner_id, id, valid_from, valid_until,
+                           CASE WHEN valid_from <= max(valid_until) OVER (
+                                    PARTITION BY foreigner_id ORDER BY valid_from, valid_until, id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
+                                THEN 0 ELSE 1 END AS start
+                    FROM foreigners_staypermit
+                    WHERE status <> 'cancelled' AND kind IN {kinds} AND {where}) a) b
+        GROUP BY foreigner_id, run)"""
+
+
+ENDING_SOON = """foreigner_id IN (SELECT foreigner_id FROM foreigners_staypermit
+    WHERE valid_until BETWEEN %(today)s::date AND %(today)s::date + %(notice)s::int)"""
+ITAS_TODAY = """foreigner_id IN (SELECT foreigner_id FROM foreigners_staypermit
+    WHERE kind = 'ITAS' AND valid_until >= %(today)s::date AND valid_from <= %(today)s::date)"""
+ACTIVE_BAN = """b.listed_on <= %(today)s::date AND (b.until IS NULL OR b.until >= %(today)s::date)
+    AND (b.lifted_on IS NULL OR b.lifted_on > %(today)s::date)"""
 
 HAND_SQL = {
     "permit.expiring": f"""
-        SELECT p.id FROM foreigners_staypermit p
-        WHERE p.status = 'active'
-          AND p.valid_until BETWEEN %(today)s::date AND %(today)s::date + %(notice)s::int
-          AND NOT {NEWER_PERMIT}
-          AND NOT {LEFT_SINCE.format(fid="p.foreigner_id", since="p.valid_from")}""",
+        SELECT i.pid FROM {islands(ENDING_SOON)} i
+        WHERE i.f <= %(today)s::date
+          AND i.u BETWEEN %(today)s::date AND %(today)s::date + %(notice)s::int
+          AND {present("i.foreigner_id")}""",
     "permit.overstay": f"""
-        SELECT p.id FROM foreigners_staypermit p
-        WHERE p.valid_until < %(today)s::date AND p.status <> 'cancelled'
-          AND NOT {NEWER_PERMIT}
-          AND NOT {LEFT_SINCE.format(fid="p.foreigner_id", since="p.valid_from")}""",
+        SELECT c.foreigner_id FROM (
+            SELECT DISTINCT ON (foreigner_id) foreigner_id, u FROM {islands()} i
+            WHERE i.f <= %(today)s::date ORDER BY foreigner_id, u DESC) c
+        WHERE c.u < %(today)s::date AND {present("c.foreigner_id", since="c.u")}
+          AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit q
+                          WHERE q.foreigner_id = c.foreigner_id AND q.status = 'cancelled'
+                            AND q.kind IN {KINDS} AND q.valid_from <= %(today)s::date
+                            AND q.valid_until > c.u)""",
     "document.expired": f"""
         SELECT d.id FROM foreigners_traveldocument d
-        JOIN LATERAL (SELECT p.valid_from FROM foreigners_staypermit p
-                      WHERE p.foreigner_id = d.foreigner_id AND p.status = 'active'
-                        AND %(today)s::date BETWEEN p.valid_from AND p.valid_until
-                      ORDER BY p.valid_until DESC LIMIT 1) p ON TRUE
         WHERE d.expires_on < %(today)s::date
+          AND EXISTS (SELECT 1 FROM foreigners_staypermit p
+                      WHERE p.foreigner_id = d.foreigner_id AND p.status <> 'cancelled'
+                        AND p.kind IN {KINDS}
+                        AND %(today)s::date BETWEEN p.valid_from AND p.valid_until)
           AND NOT EXISTS (SELECT 1 FROM foreigners_traveldocument d2
                           WHERE d2.foreigner_id = d.foreigner_id AND d2.id <> d.id
                             AND d2.expires_on > d.expires_on)
-          AND NOT {LEFT_SINCE.format(fid="d.foreigner_id", since="p.valid_from")}""",
+          AND {present("d.foreigner_id")}""",
+    "residence.unreported": f"""
+        SELECT i.foreigner_id FROM {islands(ITAS_TODAY, "('ITAS')")} i
+        WHERE i.f <= %(today)s::date AND i.u >= %(today)s::date
+          AND %(today)s::date > i.f + %(report_days)s::int
+          AND (NOT EXISTS (SELECT 1 FROM foreigners_residence r
+                           WHERE r.foreigner_id = i.foreigner_id
+                             AND (r.to_date IS NULL OR r.to_date >= %(today)s::date))
+               OR NOT EXISTS (SELECT 1 FROM foreigners_sktt k
+                              WHERE k.foreigner_id = i.foreigner_id
+                                AND (k.issued_on >= i.f OR k.valid_until >= %(today)s::date)))
+          AND {present("i.foreigner_id")}""",
+    "permit.itas_missing": f"""
+        SELECT m.id FROM foreigners_movement m
+        WHERE m.kind = 'entry' AND m.visa_kind = 'limited_stay'
+          AND %(today)s::date > m.occurred_on + %(itas_days)s::int
+          AND {present("m.foreigner_id", since="m.occurred_on")}
+          AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit p
+                          WHERE p.foreigner_id = m.foreigner_id AND p.kind = 'ITAS'
+                            AND p.status <> 'cancelled' AND p.valid_until >= m.occurred_on)""",
+    "permit.itap_lapsed": f"""
+        SELECT p.id FROM (
+            SELECT DISTINCT ON (foreigner_id) id, foreigner_id, valid_until
+            FROM foreigners_staypermit WHERE kind = 'ITAP' AND status = 'active'
+            ORDER BY foreigner_id, valid_until DESC, id DESC) p
+        LEFT JOIN LATERAL (SELECT m.kind, m.occurred_on FROM foreigners_movement m
+                           WHERE m.foreigner_id = p.foreigner_id
+                             AND m.occurred_on <= %(today)s::date
+                           ORDER BY m.occurred_on DESC, m.id DESC LIMIT 1) lm ON TRUE
+        WHERE (p.valid_until < %(today)s::date
+               OR (lm.kind = 'exit' AND lm.occurred_on <= p.valid_until
+                   AND %(today)s::date - lm.occurred_on > %(abroad)s))
+          AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit q
+                          WHERE q.foreigner_id = p.foreigner_id AND q.id <> p.id
+                            AND q.status <> 'cancelled' AND q.kind IN {KINDS}
+                            AND q.valid_until > p.valid_until)""",
+    "permit.cancelled_present": f"""
+        SELECT c.id FROM (
+            SELECT DISTINCT ON (foreigner_id) id, foreigner_id,
+                   COALESCE(cancelled_on, valid_from) AS since
+            FROM foreigners_staypermit
+            WHERE status = 'cancelled' AND kind IN {KINDS}
+              AND COALESCE(cancelled_on, valid_from) < %(today)s::date
+              AND COALESCE(cancelled_on, valid_from) <= valid_until
+            ORDER BY foreigner_id, COALESCE(cancelled_on, valid_from) DESC, id DESC) c
+        WHERE NOT EXISTS (SELECT 1 FROM foreigners_staypermit q
+                          WHERE q.foreigner_id = c.foreigner_id AND q.status <> 'cancelled'
+                            AND q.kind IN {KINDS} AND q.valid_until >= c.since
+                            AND q.valid_from <= %(today)s::date)
+          AND {present("c.foreigner_id", since="c.since")}""",
+    "movement.entry_without_permit": f"""
+        SELECT m.id FROM foreigners_movement m
+        WHERE m.kind = 'entry' AND m.visa_kind <> 'limited_stay'
+          AND %(today)s::date - m.occurred_on > %(grace)s
+          AND {present("m.foreigner_id", since="m.occurred_on")}
+          AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit p
+                          WHERE p.foreigner_id = m.foreigner_id AND p.status <> 'cancelled'
+                            AND p.valid_until >= m.occurred_on
+                            AND p.valid_from <= %(today)s::date)""",
+    "person.entry_ban": f"""
+        SELECT d.foreigner_id FROM foreigners_entryban b
+        JOIN foreigners_traveldocument d
+          ON d.issuing_country = b.document_country AND d.number = b.document_number
+        WHERE b.document_number <> '' AND {ACTIVE_BAN}
+        UNION
+        SELECT fo.id FROM foreigners_entryban b
+        JOIN foreigners_foreigner fo ON fo.search_name = b.search_name
+         AND fo.birth_date = b.birth_date AND (b.nationality = '' OR b.nationality = fo.nationality)
+        WHERE b.family_name <> '' AND b.birth_date IS NOT NULL AND {ACTIVE_BAN}""",
     "sighting.unregistered": """
         SELECT s.id FROM reports_sighting s
         WHERE s.foreigner_id IS NULL AND s.review_status <> 'dismissed' AND %(scope)s""",
     "sighting.after_expiry": f"""
         SELECT s.id FROM reports_sighting s
-        WHERE s.foreigner_id IS NOT NULL AND s.review_status <> 'dismissed' AND %(scope)s
-          AND EXISTS (SELECT 1 FROM foreigners_staypermit p
+        JOIN LATERAL (SELECT p.valid_until FROM foreigners_staypermit p
                       WHERE p.foreigner_id = s.foreigner_id AND p.status <> 'cancelled'
-                        AND p.valid_from <= {DAY})
-          AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit p
-                          WHERE p.foreigner_id = s.foreigner_id AND p.status <> 'cancelled'
-                            AND p.valid_from <= {DAY} AND p.valid_until >= {DAY})""",
+                        AND p.kind IN {KINDS} AND p.valid_from <= {DAY}
+                      ORDER BY p.valid_until DESC, p.id DESC LIMIT 1) lp ON TRUE
+        WHERE s.foreigner_id IS NOT NULL AND s.review_status <> 'dismissed' AND %(scope)s
+          AND lp.valid_until < {DAY}
+          AND {present("s.foreigner_id", since="lp.valid_until", day=DAY)}""",
     "sighting.activity_mismatch": f"""
         SELECT s.id FROM reports_sighting s
         JOIN LATERAL (SELECT p.kind, p.visa_index FROM foreigners_staypermit p
                       WHERE p.foreigner_id = s.foreigner_id AND p.status <> 'cancelled'
-                        AND {DAY} BETWEEN p.valid_from AND p.valid_until
-                      ORDER BY p.valid_until DESC LIMIT 1) p ON TRUE
+                        AND p.kind IN {KINDS} AND {DAY} BETWEEN p.valid_from AND p.valid_until
+                      ORDER BY p.valid_until DESC, p.id DESC LIMIT 1) p ON TRUE
+        LEFT JOIN LATERAL (SELECT v.may_work, v.may_religious_work FROM foreigners_visaindex v
+                           WHERE p.visa_index <> '' AND v.code IN (
+                               p.visa_index, left(p.visa_index, 3), left(p.visa_index, 2))
+                           ORDER BY length(v.code) DESC LIMIT 1) v ON TRUE
         WHERE s.foreigner_id IS NOT NULL AND s.review_status <> 'dismissed' AND %(scope)s
-          AND ((s.activity = 'work' AND (p.kind = 'ITK' OR (p.kind = 'ITAS'
-                  AND NOT p.visa_index LIKE ANY(%(work)s::text[]))))
-            OR (s.activity = 'religious' AND p.kind IN ('ITK', 'ITAS', 'ITAP')
-                  AND NOT p.visa_index LIKE ANY(%(religious)s::text[]))
-            OR (s.activity = 'political' AND p.kind IN ('ITK', 'ITAS', 'ITAP')))""",
+          AND ((s.activity = 'work' AND NOT COALESCE(v.may_work, p.kind <> 'ITK'))
+            OR (s.activity = 'religious'
+                AND NOT COALESCE(v.may_religious_work, p.kind <> 'ITK'))
+            OR s.activity = 'political')""",
     "sighting.outside_area": """
         SELECT s.foreigner_id FROM reports_sighting s
         JOIN foreigners_foreigner f ON f.id = s.foreigner_id
@@ -133,6 +238,12 @@ HAND_SQL = {
           AND (w.region_id IS NULL OR s.region_id = w.region_id
                OR s.region_id LIKE w.region_id || '.%%')
         WHERE s.activity = 'political' AND s.review_status <> 'dismissed' AND %(scope)s""",
+    "sponsor.repeated_violations": """
+        SELECT p.sponsor_id FROM reports_flag f
+        JOIN foreigners_staypermit p ON p.id = f.permit_id
+        WHERE f.state IN ('open', 'acknowledged') AND f.rule = ANY(%(violations)s)
+          AND p.sponsor_id IS NOT NULL
+        GROUP BY p.sponsor_id HAVING count(DISTINCT f.foreigner_id) >= %(sponsor_min)s""",
 }
 
 
@@ -142,8 +253,12 @@ def hand_params(ctx: RuleContext, ids: list[int] | None) -> dict:
     return {
         "today": ctx.today,
         "notice": s.expiring_notice_days,
-        "work": [f"{x}%" for x in s.prefixes(s.work_visa_prefixes)],
-        "religious": [f"{x}%" for x in s.prefixes(s.religious_visa_prefixes)],
+        "report_days": s.residence_report_days,
+        "itas_days": s.itas_after_visa_days,
+        "abroad": s.itap_abroad_days,
+        "grace": s.entry_permit_grace_days,
+        "sponsor_min": s.sponsor_min_violations,
+        "violations": SPONSOR_VIOLATION_RULES,
         "since": since,
         "min": s.outside_area_min_sightings,
         "ids": ids,

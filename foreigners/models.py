@@ -404,8 +404,14 @@ class Movement(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
     # What the person entered on: an entry on a limited-stay visa must be followed by an ITAS.
+    # db_default: bulk loads (COPY) that name no visa kind get "not recorded" too.
     visa_kind = models.CharField(
-        _("entered on"), max_length=12, choices=VisaKind.choices, blank=True, default=""
+        _("entered on"),
+        max_length=12,
+        choices=VisaKind.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     port = models.CharField(_("port (TPI)"), max_length=120)
     travel_document = models.ForeignKey(

@@ -18,7 +18,7 @@ from .base import (
     rupiah_en,
 )
 from .citations import Citation
-from .coverage import COVERING, coverage_islands, present_on, present_since
+from .coverage import COVERING, SUPERVISED_KINDS, coverage_islands, present_on, present_since
 
 K_SEVERITY = Flag.Severity
 UU6 = "UU 6/2011"
@@ -137,7 +137,8 @@ class PermitOverstay(Rule):
     Overstay counts from the day after the coverage ends. Days abroad are not overstay (an exit
     since the end clears it; an entry since the end with no permit is a data-quality flag
     instead). A permit dated in the future does not cover today. Diplomatic and service permits
-    are outside this supervision.
+    are outside this supervision. When a cancelled permit ran past the end of the coverage, the
+    person is judged by ``permit.cancelled_present`` instead (deportation, not a fee).
 
     Legal basis: UU 6/2011 Pasal 78 ayat (1) — up to 60 days, a fee per day (tariff PP 45/2024,
     a rule setting); ayat (3) — more than 60 days, deportation and an entry ban; Pasal 63 — the
@@ -200,6 +201,12 @@ class PermitOverstay(Rule):
             LEFT JOIN foreigners_sponsor sp ON sp.id = p.sponsor_id
             WHERE c.covered_until < %(today)s::date
               AND {present_since("c.foreigner_id", "c.covered_until", "%(today)s::date")}
+              -- Coverage that ended by a cancellation is permit.cancelled_present's case.
+              AND NOT EXISTS (
+                  SELECT 1 FROM foreigners_staypermit q
+                  WHERE q.foreigner_id = c.foreigner_id AND q.status = 'cancelled'
+                    AND q.kind IN {SUPERVISED_KINDS} AND q.valid_from <= %(today)s::date
+                    AND q.valid_until > c.covered_until)
         """
         fee, deportation, sponsor = self.citations
         return sql, {

@@ -183,6 +183,14 @@ def test_cancelled_permit_with_holder_still_in_indonesia_flags_from_the_next_day
     assert run("permit.overstay", today=day(1)).candidates == 0
 
 
+def test_a_cancellation_after_an_earlier_permit_is_no_overstay_of_the_earlier_one():
+    person = ForeignerFactory()
+    permit(person, -200, -100, kind="ITK", visa_index="C1")
+    permit(person, -99, 200, status="cancelled", cancelled_on=day(-10))
+    assert run("permit.overstay").candidates == 0
+    assert run("permit.cancelled_present").candidates == 1
+
+
 def test_cancelled_permit_holder_who_left_or_got_a_new_permit_is_not_flagged():
     left = ForeignerFactory()
     permit(left, -100, 200, status="cancelled", cancelled_on=day(-10))
