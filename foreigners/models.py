@@ -599,9 +599,13 @@ class EntryBan(TimestampedModel):
         who = f"{self.given_names} {self.family_name}".strip() or self.document_number
         return f"{who} ({self.listed_on})"
 
-    def save(self, *args, **kwargs):
+    def normalize(self) -> None:
+        """The forms names and numbers are compared in (before validation, and on save)."""
         self.search_name = normalize_name(f"{self.given_names} {self.family_name}")
         self.document_number = (self.document_number or "").upper().replace(" ", "")
+
+    def save(self, *args, **kwargs):
+        self.normalize()
         super().save(*args, **kwargs)
 
 

@@ -322,6 +322,7 @@ def entry_ban_add(*, listed_by, data: dict[str, Any]) -> EntryBan:
     UU 63/2024). The next daily scan flags a registered person who matches."""
     ban = EntryBan(listed_by=listed_by)
     _assign(ban, data, ENTRY_BAN_FIELDS)
+    ban.normalize()
     _full_clean(ban)
     ban.save()
     return ban
@@ -332,6 +333,7 @@ def entry_ban_update(*, ban_id: int, data: dict[str, Any]) -> EntryBan:
     """Correct an entry or lift it (``lifted_on``): a lifted ban stops matching that day."""
     ban = EntryBan.objects.select_for_update().get(pk=ban_id)
     _assign(ban, data, (*ENTRY_BAN_FIELDS, "lifted_on"))
+    ban.normalize()
     _full_clean(ban)
     ban.save()
     return ban
