@@ -125,10 +125,13 @@ EVIDENCE_CATEGORIES = {
     "sktt_missing": Category.RESIDENCE,
     "sponsor": Category.EMPLOYMENT,
     "sponsor_id": Category.EMPLOYMENT,
-    "ban_until": Category.ENFORCEMENT,
-    "entry_ban_id": Category.ENFORCEMENT,
-    "listed_on": Category.ENFORCEMENT,
-    "matched_on": Category.ENFORCEMENT,
+    # The flag itself ("on the entry-ban list") already tells whoever may read it that the person
+    # is listed; its details are flag data (classing them as enforcement would also hide every
+    # reason in the bulk alerts of agencies without that category, see reasons_readable).
+    "ban_until": Category.FLAG,
+    "entry_ban_id": Category.FLAG,
+    "listed_on": Category.FLAG,
+    "matched_on": Category.FLAG,
 }
 
 
