@@ -8,6 +8,7 @@ number; *NIK* — Indonesian national identity number; *SKTT* — the civil regi
 residence certificate.
 """
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -34,6 +35,11 @@ def normalize_name(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+def normalize_document_number(value: str | None) -> str:
+    """A travel document number as stored and searched: upper case, no whitespace."""
+    return re.sub(r"\s", "", value or "").upper()
 
 
 def country_field(verbose_name, **kwargs) -> models.CharField:
@@ -185,7 +191,7 @@ class TravelDocument(TimestampedModel):
         return f"{self.get_kind_display()} {self.issuing_country} {self.number}"
 
     def save(self, *args, **kwargs):
-        self.number = (self.number or "").upper().replace(" ", "")
+        self.number = normalize_document_number(self.number)
         super().save(*args, **kwargs)
 
 
@@ -599,14 +605,14 @@ class EntryBan(TimestampedModel):
         who = f"{self.given_names} {self.family_name}".strip() or self.document_number
         return f"{who} ({self.listed_on})"
 
-    def normalize(self) -> None:
-        """The forms names and numbers are compared in (before validation, and on save)."""
-        self.search_name = normalize_name(f"{self.given_names} {self.family_name}")
-        self.document_number = (self.document_number or "").upper().replace(" ", "")
-
     def save(self, *args, **kwargs):
         self.normalize()
         super().save(*args, **kwargs)
+
+    def normalize(self) -> None:
+        """The forms names and numbers are compared in (before validation, and on save)."""
+        self.search_name = normalize_name(f"{self.given_names} {self.family_name}")
+        self.document_number = normalize_document_number(self.document_number)
 
 
 # --- Record shares: guardian's direct foreign-key object permissions (DESIGN.md §4.3). Shares

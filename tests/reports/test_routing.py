@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from agencies.models import Agency, Notification, Officer
-from reports.alerts import flags_alert
 from reports.models import Flag
 from reports.rules import rules_run
 from reports.rules.base import routes_split
 from reports.selectors import actionable_flags, visible_flags
+from reports.services.alerts import flags_alert
 from tests.factories import (
     AgencyFactory,
     ForeignerFactory,
