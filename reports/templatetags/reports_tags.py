@@ -21,6 +21,13 @@ def rule_title(code: str) -> str:
     return str(rule.title) if rule is not None and rule.title else code
 
 
+@register.filter
+def rule_legal_basis(code: str) -> str:
+    """The provisions a rule applies, in the reader's language (its citations are data)."""
+    rule = RULES.get(code)
+    return rule.legal_basis if rule is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def flag_reason(context, flag, chars: int = 0) -> str:
     """The flag's reason in the current language, or a "restricted" note when the sentence

@@ -34,7 +34,10 @@ def _overstay_flag(days_ago: int) -> Flag:
 def test_flag_page_shows_todays_days_overstayed_and_fee(client, kanim_supervisor):
     flag = _overstay_flag(30)
     client.force_login(kanim_supervisor)
-    evidence = dict(client.get(reverse("flag-detail", args=[flag.pk])).context["evidence"])
+    response = client.get(reverse("flag-detail", args=[flag.pk]))
+    evidence = dict(response.context["evidence"])
+    # The rule's citations, in the reader's language (Indonesian by default).
+    assert "UU 6/2011 Pasal 78 ayat (1); UU 6/2011 Pasal 78 ayat (3)" in response.text
     assert evidence["days_overstayed"] == 30
     assert evidence["fine_estimate"] == 30_000_000
     assert evidence["deportation_recommended"] is False
