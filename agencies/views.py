@@ -120,7 +120,7 @@ def access_request_decide_view(request, pk: int):
 
 def _supervisor(request):
     access = _officer_access(request)
-    if not access.is_supervisor:
+    if not access.can_share:
         raise Http404
     return access
 
