@@ -40,9 +40,9 @@ TIMEOUT = 90  # seconds; a loaded CI machine starts Django and Celery slowly
 VISIBILITY_TIMEOUT = 5
 PLACE = "73.72.03.1001"
 
-# Committed data the workers can see; serialized_rollback brings back what the migrations put
-# in (the access policy, the rule settings, the Pilkada window) after an earlier test's flush.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Committed data the workers can see; tests/conftest.py puts back what the migrations seed (the
+# access policy, the rule settings, the Pilkada window) after an earlier test's flush.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 # --- processes -------------------------------------------------------------------------------
