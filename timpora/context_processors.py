@@ -16,5 +16,6 @@ def portal(request):
             **permissions(access),
             "review": can_review_sightings(user),
             "active": access.is_active,
+            "enforcement": access.can_read("enforcement"),
         }
     }
