@@ -539,4 +539,5 @@ from .coordination.models import (  # noqa: E402, F401
     MeetingDecision,
     OperationFinding,
     OperationTarget,
+    ReportJob,
 )

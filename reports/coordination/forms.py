@@ -215,3 +215,26 @@ class FindingForm(SightingForm):
         self.fields["region"].queryset = self.fields["region"].queryset.filter(
             region_prefix_q("code", operation.region_id)
         )
+
+
+class PackForm(forms.Form):
+    region = RegionChoiceField(label=_("Area"), queryset=None)
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("Until"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_regions(
+            user,
+            [Region.Level.PROVINCE, Region.Level.KOTA, Region.Level.KABUPATEN,
+             Region.Level.KECAMATAN],
+        )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        if start and end and (end - start).days > 366:
+            self.add_error("end", _("Choose a period of at most one year."))
+        return data

@@ -452,3 +452,51 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.foreigner_id} ({self.decided_on})"
+
+
+def report_job_path(instance: "ReportJob", filename: str) -> str:
+    return f"reports/{instance.user_id}/{instance.pk or 'new'}/{filename}"
+
+
+class ReportJob(models.Model):
+    """A large export or a meeting pack built in the background for one user: its progress for
+    the progress bar, and the files (private media, downloaded only by that user)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export")
+        PACK = "pack", _("Meeting pack")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    resource = models.CharField(max_length=20, blank=True)
+    fmt = models.CharField(max_length=5, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=report_job_path, blank=True, max_length=300)
+    pdf = models.FileField(upload_to=report_job_path, blank=True, max_length=300)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_job_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.resource} {self.state}"

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agencies.access import Access, Category, access_for
+from agencies.models import region_prefix_q
 from foreigners.selectors import visible_foreigners
 
 from .models import AgencyTask, EnforcementAction, JointOperation, Meeting
@@ -103,7 +104,11 @@ def visible_enforcement_actions(user) -> QuerySet[EnforcementAction]:
 
 
 def task_on_time_rates(
-    user, *, since: dt.date | None = None, until: dt.date | None = None
+    user,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    region: str | None = None,
 ) -> list[dict]:
     """Per assignee agency, over the tasks the user sees that fell due in [since, until] (or were
     closed): tasks due, closed on time, closed late, still open past the due date, and the
@@ -113,6 +118,8 @@ def task_on_time_rates(
     qs = visible_tasks(user).filter(due_on__lte=until)
     if since:
         qs = qs.filter(due_on__gte=since)
+    if region:
+        qs = qs.filter(region_prefix_q("region", region))
     # closed_at__date is the WITA date (TIME_ZONE): "on time" is by the end of the due day there.
     rows = (
         qs.values("assignee_id", "assignee__short_name", "assignee__name")

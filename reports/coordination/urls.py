@@ -23,4 +23,5 @@ urlpatterns = [
     path("tak/", views.enforcement_list, name="enforcement-list"),
     path("tak/baru/", views.enforcement_create, name="enforcement-create"),
     path("tak/<int:pk>/", views.enforcement_detail, name="enforcement-detail"),
+    path("paket-rapat/", views.pack_create, name="pack-create"),
 ]

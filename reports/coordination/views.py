@@ -7,11 +7,15 @@ the role), a visible record the role may not change answers 403, writes go throu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,8 +23,9 @@ from agencies.access import access_for
 from agencies.services import audit_record
 from foreigners.selectors import visible_foreigners
 
-from ..models import Flag
+from ..models import Flag, ReportJob
 from ..selectors import visible_flags, visible_sightings, with_person_visibility
+from ..tasks import report_job_run
 from . import services
 from .forms import (
     AttendanceForm,
@@ -32,6 +37,7 @@ from .forms import (
     NoteForm,
     OperationForm,
     OperationResultForm,
+    PackForm,
     ResultForm,
     TaskFilterForm,
     TaskForm,
@@ -621,3 +627,39 @@ def enforcement_detail(request, pk: int):
             "findings": list(visible_sightings(request.user).filter(enforcement_actions=action)),
         },
     )
+
+
+# --- The meeting pack --------------------------------------------------------------------------
+
+
+def _last_quarter() -> dict:
+    today = timezone.localdate()
+    first_of_quarter = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    end = first_of_quarter - dt.timedelta(days=1)
+    start = end.replace(month=3 * ((end.month - 1) // 3) + 1, day=1)
+    return {"start": start, "end": end}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_create(request):
+    """One click: a Celery task builds the PDF and XLSX; the job page shows the progress bar."""
+    access = access_for(request.user)
+    if not access.is_active:
+        raise PermissionDenied
+    form = PackForm(request.POST or None, user=request.user, initial=_last_quarter())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = ReportJob.objects.create(
+            user=request.user,
+            kind=ReportJob.Kind.PACK,
+            params={
+                "region": data["region"].code,
+                "start": data["start"].isoformat(),
+                "end": data["end"].isoformat(),
+            },
+        )
+        transaction.on_commit(lambda: report_job_run.delay(job.pk))
+        return redirect("report-job", pk=job.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "reports/pack_form.html", {"form": form}, status=status)

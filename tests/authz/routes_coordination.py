@@ -3,13 +3,18 @@ exports). Merged into ``routes.ROUTES``; the builders follow the conventions des
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from openpyxl import load_workbook
 
-from .oracle import sees_foreigner
+from reports.exports import SOURCES
+
+from .oracle import sees_flag, sees_foreigner, sees_sighting
 from .oracle_coordination import (
     coordinates,
     edits_meeting,
@@ -22,6 +27,8 @@ from .oracle_coordination import (
     works_task,
 )
 from .routes import Case, _api_ids, _gate, _ids_check, _to_login, api_gate, page_gate, signed_in
+from .world import SECRET
+from .world_coordination import home_kecamatan
 
 RESOURCES = {
     # name: (world attribute, oracle, detail URL name, html marker)
@@ -273,3 +280,125 @@ COORDINATION_ROUTES = {
     "api-enforcement-list": api_list("enforcement"),
     "api-enforcement-detail": api_detail("enforcement"),
 }
+
+
+# --- exports, report jobs, the meeting pack ---------------------------------------------------
+
+EXPORT_REQUIRES = {
+    "foreigners": "identity",
+    "permits": "permit",
+    "sightings": "sighting",
+    "flags": "flag",
+    "tasks": None,
+    "operations": None,
+}
+# Columns whose header reveals a category: present exactly when the category is readable.
+EXPORT_HEADERS = {
+    "foreigners": {
+        "document_number": "document",
+        "permit_kind": "permit",
+        "residence_region": "residence",
+        "occupation": "employment",
+    },
+}
+
+
+def _header_labels(resource: str, name: str) -> set[str]:
+    column = next(c for c in SOURCES[resource].columns if c.name == name)
+    labels = set()
+    for language in ("id", "en"):
+        with translation.override(language):
+            labels.add(str(column.label))
+    return labels
+
+
+def _export_expected(ctx, resource: str) -> set[int]:
+    w, p = ctx.world, ctx.p
+    if resource == "foreigners":
+        return {pk for pk in w.foreigners if sees_foreigner(p, w.foreigners[pk])}
+    if resource == "permits":
+        soreang = w.named["f_soreang"]
+        return {w.children["permit"]} if sees_foreigner(p, w.foreigners[soreang]) else set()
+    if resource == "sightings":
+        return {pk for pk, f in w.sightings.items() if sees_sighting(p, f)}
+    if resource == "flags":
+        return {pk for pk, f in w.flags.items() if sees_flag(p, f, w)}
+    if resource == "tasks":
+        return {pk for pk, f in w.coord.tasks.items() if sees_task(p, f)}
+    return {pk for pk, f in w.coord.operations.items() if sees_operation(p, f)}
+
+
+def _export_rows(resp, fmt: str) -> list[list[str]]:
+    if fmt == "csv":
+        text = b"".join(resp.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+    sheet = load_workbook(io.BytesIO(b"".join(resp.streaming_content)), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _export_cases(ctx, name):
+    p = ctx.p
+    for resource, needs in EXPORT_REQUIRES.items():
+        for fmt in ("csv", "xlsx"):
+            url = reverse(name, args=[resource, fmt])
+            if not signed_in(p):
+                yield Case(f"{resource}.{fmt}", "GET", url, _to_login)
+                continue
+            allowed = p.active and (needs is None or p.reads(needs))
+            if not allowed:
+                yield Case(f"{resource}.{fmt}", "GET", url, _gate(ctx, capable=False))
+                continue
+            expected = _export_expected(ctx, resource)
+
+            def check(resp, resource=resource, fmt=fmt, expected=expected):
+                if resp.status_code != 200:
+                    return f"status {resp.status_code}"
+                rows = _export_rows(resp, fmt)
+                header, body = rows[0], rows[1:]
+                got = {int(r[0]) for r in body}
+                if got != expected:
+                    return (
+                        f"unexpected allows {sorted(got - expected)}, "
+                        f"unexpected denies {sorted(expected - got)}"
+                    )
+                for column, category in EXPORT_HEADERS.get(resource, {}).items():
+                    shown = bool(_header_labels(resource, column) & set(header))
+                    if shown != p.reads(category):
+                        return (
+                            f"column {column} shown={shown}, reads {category}={p.reads(category)}"
+                        )
+                text = "\n".join(",".join(r) for r in body)
+                for category, value in SECRET.items():
+                    if not p.reads(category) and value in text:
+                        return f"masked {category} value {value!r} exported"
+                return None
+
+            yield Case(f"{resource}.{fmt}", "GET", url, check)
+    yield Case("unknown", "GET", reverse(name, args=["people", "csv"]), page_gate(ctx, False))
+    yield Case("bad-format", "GET", reverse(name, args=["tasks", "pdf"]), page_gate(ctx, False))
+
+
+def _job_cases(ctx, name):
+    for label in ("job_mine", "job_other"):
+        pk = ctx.world.coord.named.get(label)
+        if pk is None:
+            continue
+        args = [pk] if name == "report-job" else [pk, "file"]
+        yield Case(label, "GET", reverse(name, args=args), page_gate(ctx, label == "job_mine"))
+
+
+def _pack_cases(ctx, name):
+    p = ctx.p
+    yield Case("form", "GET", reverse(name), _gate(ctx, capable=p.active))
+    data = {"region": home_kecamatan(p), "start": "2026-07-01", "end": "2026-09-30"}
+    yield Case("make", "POST", reverse(name), _gate(ctx, capable=p.active, ok=302), data)
+
+
+COORDINATION_ROUTES.update(
+    {
+        "export": lambda ctx, name: _export_cases(ctx, name),
+        "report-job": lambda ctx, name: _job_cases(ctx, name),
+        "report-job-download": lambda ctx, name: _job_cases(ctx, name),
+        "pack-create": lambda ctx, name: _pack_cases(ctx, name),
+    }
+)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from reports.coordination.models import (
@@ -14,6 +15,7 @@ from reports.coordination.models import (
     EnforcementAction,
     JointOperation,
     Meeting,
+    ReportJob,
 )
 
 from .oracle import Principal
@@ -100,4 +102,18 @@ def build_coordination(world, p: Principal) -> CoordinationWorld:
         )  # fmt: skip
         cw.actions[a.pk] = FactAction(a.pk, world.named[person])
         cw.named[name] = a.pk
+    build_jobs(cw, world, p)
     return cw
+
+
+def build_jobs(cw: CoordinationWorld, world, p: Principal) -> None:
+    """A finished export of the principal and one of another user (only its owner sees a job)."""
+    owners = [("job_other", world.granter)]
+    if p.user is not None:
+        owners.append(("job_mine", p.user))
+    for name, owner in owners:
+        job = ReportJob.objects.create(
+            user=owner, kind="export", resource="tasks", fmt="csv", state="done", progress=100
+        )
+        job.file.save("tasks.csv", ContentFile(b"id\n"), save=True)
+        cw.named[name] = job.pk
