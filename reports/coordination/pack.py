@@ -453,13 +453,15 @@ def pack_pdf(pack: Pack, out) -> None:
     pdf.set_title(_latin(title))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 10, _latin(title))
+    pdf.multi_cell(0, 10, new_x="LMARGIN", new_y="NEXT", text=_latin(title))
     pdf.set_font("Helvetica", size=12)
-    pdf.multi_cell(0, 8, _latin(subtitle))
+    pdf.multi_cell(0, 8, new_x="LMARGIN", new_y="NEXT", text=_latin(subtitle))
     pdf.multi_cell(
         0,
         8,
-        _latin(
+        new_x="LMARGIN",
+        new_y="NEXT",
+        text=_latin(
             _("Generated at %(time)s from the figures your agency may see.")
             % {"time": timezone.localtime(pack.generated_at).strftime("%d-%m-%Y %H:%M")}
         ),
@@ -469,10 +471,10 @@ def pack_pdf(pack: Pack, out) -> None:
             pdf.add_page()
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin(section.title))
+        pdf.multi_cell(0, 7, new_x="LMARGIN", new_y="NEXT", text=_latin(section.title))
         if section.note:
             pdf.set_font("Helvetica", "I", 9)
-            pdf.multi_cell(0, 5, _latin(section.note))
+            pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(section.note))
         if section.chart is not None:
             if pdf.get_y() > pdf.h - 90:
                 pdf.add_page()

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from agencies.access import Category, access_for
 from agencies.models import Agency, Officer, Region
@@ -261,7 +261,9 @@ def task_create(
         lambda: notification_send(
             recipients=recipients,
             kind=KIND_TASK_ASSIGNED,
-            title=_task_text("New task for your agency: %(title)s (due %(due)s)", task),
+            title=_task_text(
+                gettext_noop("New task for your agency: %(title)s (due %(due)s)"), task
+            ),
             url=url,
         )
     )
@@ -362,7 +364,7 @@ def tasks_remind(*, now: dt.datetime | None = None) -> int:
             notification_send(
                 recipients=_agency_users([task.assignee_id]),
                 kind=KIND_TASK_REMINDER,
-                title=_task_text("Reminder: task due %(due)s: %(title)s", task),
+                title=_task_text(gettext_noop("Reminder: task due %(due)s: %(title)s"), task),
                 url=reverse("task-detail", args=[task.pk]),
             )
     return len(tasks)
@@ -387,7 +389,7 @@ def tasks_escalate(*, now: dt.datetime | None = None) -> int:
                     {task.assignee_id, task.assigned_by_id}, supervisors_only=True
                 ),
                 kind=KIND_TASK_OVERDUE,
-                title=_task_text("Overdue task (due %(due)s): %(title)s", task),
+                title=_task_text(gettext_noop("Overdue task (due %(due)s): %(title)s"), task),
                 url=reverse("task-detail", args=[task.pk]),
             )
     return len(tasks)
