@@ -96,6 +96,8 @@ def _in_scope(field: str) -> Callable[[Access], object]:
     residence is in the kecamatan too)."""
 
     def build(access: Access):
+        if access.scope_codes is None:  # unrestricted (system admin)
+            return F(field)
         return Case(
             When(access.region_q(field), then=F(field)),
             default=Value(""),

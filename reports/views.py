@@ -21,6 +21,7 @@ from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
+from .coordination.selectors import task_on_time_rates
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
@@ -346,5 +347,10 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"f": figures, "map_config": map_config, "can": permissions(access_for(request.user))},
+        {
+            "f": figures,
+            "map_config": map_config,
+            "can": permissions(access_for(request.user)),
+            "task_rates": task_on_time_rates(request.user),
+        },
     )

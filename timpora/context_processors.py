@@ -8,6 +8,7 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {}
     from foreigners.views import permissions
+    from reports.coordination.selectors import can_coordinate
     from reports.services import can_review_sightings
 
     access = access_for(user)
@@ -17,5 +18,6 @@ def portal(request):
             "review": can_review_sightings(user),
             "active": access.is_active,
             "enforcement": access.can_read("enforcement"),
+            "coordinate": can_coordinate(access),
         }
     }

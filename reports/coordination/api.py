@@ -76,6 +76,8 @@ ENFORCEMENT_FIELDS = {
     "overstay_days": C.ENFORCEMENT,
     "fine_amount": C.ENFORCEMENT,
     "agency": C.ENFORCEMENT,
+    "region": C.ENFORCEMENT,
+    "effective_until": C.ENFORCEMENT,
 }
 
 

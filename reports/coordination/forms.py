@@ -186,6 +186,14 @@ class EnforcementForm(forms.Form):
         label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     overstay_days = forms.IntegerField(label=_("Days overstayed"), min_value=1, required=False)
+    region = RegionChoiceField(
+        label=_("Place concerned (ban from places, order to reside)"),
+        queryset=Region.objects.filter(
+            level__in=[Region.Level.KECAMATAN, Region.Level.KELURAHAN]
+        ).order_by("code"),
+        required=False,
+    )
+    effective_until = forms.DateField(label=_("In force until"), widget=DATE, required=False)
     flags = forms.CharField(
         label=_("Linked flags (numbers, comma-separated)"), required=False, max_length=500
     )

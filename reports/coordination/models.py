@@ -408,6 +408,16 @@ class EnforcementAction(models.Model):
     case_review_on = models.DateField(_("case review (gelar kasus) date"))
     decided_on = models.DateField(_("decision date"))
     decision = models.TextField(_("decision"), max_length=4000)
+    # Where a ban from places (huruf c) or an order to reside (huruf d) applies, and until when:
+    # the sighting rules can flag a person seen where an action bars them.
+    region = region_code_field(
+        verbose_name=_("place concerned"),
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a ban from places or an order to reside: the kecamatan or kelurahan."),
+    )
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
     overstay_days = models.PositiveIntegerField(_("days overstayed"), null=True, blank=True)
     fine_amount = models.PositiveBigIntegerField(_("fee (Rupiah)"), null=True, blank=True)
     agency = models.ForeignKey(
@@ -443,6 +453,10 @@ class EnforcementAction(models.Model):
                 condition=~Q(kind="overstay_fine")
                 | Q(overstay_days__isnull=False, fine_amount__isnull=False),
                 name="enforcement_fine_has_days_and_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["place_ban", "residence_order"]) | Q(region__isnull=False),
+                name="enforcement_place_actions_name_a_region",
             ),
         ]
         indexes = [

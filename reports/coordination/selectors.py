@@ -145,3 +145,15 @@ def task_on_time_rates(
             }
         )
     return result
+
+
+def barring_actions(today: dt.date | None = None) -> QuerySet[EnforcementAction]:
+    """Enforcement actions in force that bar a person from a region (a ban from places) or tie
+    them to one (an order to reside), for the sighting rules: a person seen inside a banned
+    region, or outside the region they must reside in. Not scoped: the rules run for everyone."""
+    today = today or timezone.localdate()
+    return EnforcementAction.objects.filter(
+        kind__in=[EnforcementAction.Kind.PLACE_BAN, EnforcementAction.Kind.RESIDENCE_ORDER],
+        region__isnull=False,
+        decided_on__lte=today,
+    ).filter(Q(effective_until__isnull=True) | Q(effective_until__gte=today))

@@ -595,6 +595,8 @@ def enforcement_action_record(
     fine_amount: int | None = None,
     flag_ids: Sequence[int] = (),
     finding_ids: Sequence[int] = (),
+    region: Region | None = None,
+    effective_until: dt.date | None = None,
 ) -> EnforcementAction:
     """Record a TAK decided after a case review, against a person the recorder sees, linked to
     flags and findings (sightings) the recorder sees. The legal basis defaults to the article of
@@ -614,6 +616,11 @@ def enforcement_action_record(
         errors["decided_on"] = _("The decision date cannot be in the future.")
     if not (decision or "").strip():
         errors["decision"] = _("Write the decision.")
+    place_kinds = (EnforcementAction.Kind.PLACE_BAN, EnforcementAction.Kind.RESIDENCE_ORDER)
+    if kind in place_kinds and region is None:
+        errors["region"] = _("Name the kecamatan or kelurahan the action concerns.")
+    if effective_until and decided_on and effective_until < decided_on:
+        errors["effective_until"] = _("The action cannot end before it was decided.")
     if kind == EnforcementAction.Kind.OVERSTAY_FINE:
         if not overstay_days or overstay_days < 1:
             errors["overstay_days"] = _("Give the number of days overstayed.")
@@ -639,8 +646,10 @@ def enforcement_action_record(
         fine_amount=fine_amount if kind == EnforcementAction.Kind.OVERSTAY_FINE else None,
         agency_id=access.agency_id,
         created_by=user,
+        region=region,
+        effective_until=effective_until,
     )
-    action.full_clean(exclude=["foreigner", "agency", "created_by"])
+    action.full_clean(exclude=["foreigner", "agency", "created_by", "region"])
     action.save()
     action.flags.set(flags)
     action.findings.set(findings)

@@ -595,6 +595,8 @@ def enforcement_create(request):
                 overstay_days=data.get("overstay_days"),
                 flag_ids=data.get("flags") or [],
                 finding_ids=data.get("findings") or [],
+                region=data.get("region"),
+                effective_until=data.get("effective_until"),
             )
         except ValidationError as exc:
             _form_errors(form, exc)

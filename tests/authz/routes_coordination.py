@@ -180,7 +180,7 @@ def _enforcement_create(ctx, name):
     today = timezone.localdate().isoformat()
     data = {
         "foreigner": person,
-        "kind": "place_ban",
+        "kind": "cost_charge",
         "case_review_on": today,
         "decided_on": today,
         "decision": "Dilarang berada di pelabuhan",

@@ -13,6 +13,7 @@ from agencies.models import Agency, Notification, Officer, Region
 from reports.coordination import services
 from reports.coordination.models import AgencyTask, EnforcementAction, OperationFinding
 from reports.coordination.selectors import (
+    barring_actions,
     task_on_time_rates,
     visible_enforcement_actions,
     visible_operations,
@@ -391,3 +392,28 @@ def test_on_time_rate_per_agency(chief, polres):
     assert rates[polres.pk]["rate"] == 33
     assert rates[kodim.pk]["rate"] == 0
     assert kodim_officer  # the Kodim task is simply overdue
+
+
+@pytest.mark.django_db
+def test_a_ban_from_places_names_its_region_and_is_offered_to_the_rules(chief):
+    person = ForeignerFactory(residence_region_id="73.72.03.1001")
+    today = timezone.localdate()
+    common = {
+        "user": chief,
+        "foreigner_id": person.pk,
+        "kind": EnforcementAction.Kind.PLACE_BAN,
+        "case_review_on": today,
+        "decided_on": today,
+        "decision": "Dilarang berada di Pelabuhan Nusantara",
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.enforcement_action_record(**common)
+    assert "region" in exc.value.message_dict
+    ban = services.enforcement_action_record(
+        **common,
+        region=Region.objects.get(pk="73.72.02"),
+        effective_until=today + dt.timedelta(days=30),
+    )
+    assert ban.legal_basis == "UU 6/2011 Ps. 75 ayat (2) huruf c"
+    assert list(barring_actions(today)) == [ban]
+    assert not barring_actions(today + dt.timedelta(days=31)).exists()

@@ -122,6 +122,7 @@ def world(regions):
         EnforcementAction.objects.create(
             foreigner=person, kind=kind, legal_basis="UU 6/2011", case_review_on=dt.date(2026, 9, 1),
             decided_on=dt.date(2026, 9, 5), decision="d", agency=kanim, created_by=chief,
+            region_id="73.72.03" if kind == "place_ban" else None,
         )  # fmt: skip
     for region, due, closed in [
         ("73.72.03.1001", dt.date(2026, 8, 10), _at(dt.date(2026, 8, 9))),  # on time
