@@ -10,14 +10,16 @@ How it fits together:
 - :func:`export_audit` is the one place that records the export; switch it to
   ``audit_read(request, route=..., shown=ids)`` (issue 8's access log) when that lands.
 - Rows are read with ``values_list(...).iterator()`` and written row by row (CSV as a streamed
-  response; XLSX through openpyxl's write-only workbook into a temporary file), so memory stays
+  response; XLSX through XlsxWriter's constant-memory mode into a temporary file), so memory stays
   flat whatever the row count. Exports above ``EXPORT_SYNC_MAX_ROWS`` rows run as a Celery task
   (:func:`export_job_run`) with a progress bar and a download link.
 - Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
   or carriage return) are neutralised with a leading apostrophe (OWASP "CSV injection").
 
-Library: openpyxl (pure Python, one wheel, reads and writes XLSX; its write-only mode streams
-rows to disk). XlsxWriter would also stream but cannot read back, which the tests need anyway.
+Library: XlsxWriter (pure Python, one wheel, no dependencies; its constant-memory mode writes
+each row to disk as it comes). openpyxl's write-only mode streams too, but without lxml (a C
+extension) it wrote 10,000 rows six times slower on this machine (bench/bench_coordination.py);
+openpyxl stays a test dependency, to read the files back.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import xlsxwriter
 from django.core.files import File
 from django.db.models import (
     Case,
@@ -43,7 +46,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from agencies.access import Access, Category, access_for
 from agencies.services import audit_record
@@ -370,15 +372,61 @@ def xlsx_write(
     columns: list[Column], rows: Iterator, ids: list[int], out, *, progress=None, title=""
 ) -> None:
     """Write the rows to ``out`` (a path or binary file) as one sheet, row by row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "Data")[:31])
-    sheet.append([str(c.label) for c in columns])
+    workbook = xlsx_workbook(out)
+    sheet = workbook.add_worksheet((title or "Data")[:31])
+    bold = workbook.add_format({"bold": True})
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, str(column.label), bold)
     for count, row in enumerate(rows, start=1):
         ids.append(row[0])
-        sheet.append(_cells(row))
+        xlsx_row(workbook, sheet, count, _cells(row))
         if progress and count % CHUNK == 0:
             progress(count)
-    workbook.save(out)
+    workbook.close()
+
+
+def xlsx_workbook(out) -> xlsxwriter.Workbook:
+    """A workbook that writes rows straight to disk and never turns a text into a formula, a
+    link or a number (the cells are data, whatever they start with)."""
+    return xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
+def xlsx_row(workbook: xlsxwriter.Workbook, sheet, row: int, values: list) -> None:
+    formats = _formats(workbook)
+    for col, value in enumerate(values):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            sheet.write_string(row, col, value)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(row, col, value, formats["datetime"])
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, col, value, formats["date"])
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value)
+        else:
+            sheet.write_string(row, col, str(value))
+
+
+def _formats(workbook: xlsxwriter.Workbook) -> dict:
+    formats = getattr(workbook, "_timpora_formats", None)
+    if formats is None:
+        formats = {
+            "date": workbook.add_format({"num_format": "dd-mm-yyyy"}),
+            "datetime": workbook.add_format({"num_format": "dd-mm-yyyy hh:mm"}),
+        }
+        workbook._timpora_formats = formats
+    return formats
 
 
 def xlsx_tempfile(columns, rows, ids, **kwargs):

@@ -6,10 +6,10 @@ chosen area (which must lie inside the viewer's scope): a camat's pack covers th
 and a section whose category the viewer cannot read is left out (its title says so). Each
 section is one aggregate query.
 
-Libraries (pure-Python wheels, no system libraries): openpyxl for the XLSX; fpdf2 for the PDF,
-drawing the weekly-sightings chart with its own vector primitives — black outlines, grey fills
-and a printed value on each bar, legible when printed in black and white, with no plotting
-library (matplotlib would add numpy and a C extension for one bar chart).
+Libraries (pure-Python wheels, no system libraries): XlsxWriter for the XLSX (as the exports);
+fpdf2 for the PDF, drawing the weekly-sightings chart with its own vector primitives — black
+outlines, grey fills and a printed value on each bar, legible when printed in black and white —
+with no plotting library (matplotlib would add numpy and C extensions for one bar chart).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from django.db.models.functions import Substr, TruncWeek
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from agencies.access import Category, access_for
 from agencies.models import Region, region_prefix_q
@@ -36,6 +34,7 @@ from foreigners.countries import COUNTRIES
 from foreigners.models import StayPermit
 from foreigners.selectors import visible_foreigners
 
+from ..exports import xlsx_row, xlsx_workbook
 from ..models import ReportJob
 from ..rules import RULES
 from ..selectors import visible_flags, visible_sightings
@@ -350,28 +349,34 @@ def _heading(pack: Pack) -> tuple[str, str]:
 
 
 def pack_xlsx(pack: Pack, out) -> None:
-    """One sheet per section, figures as numbers (so they can be added up)."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")[:31]
+    """A summary sheet, then one sheet per section; figures are numbers (so they add up)."""
+    workbook = xlsx_workbook(out)
+    bold = workbook.add_format({"bold": True})
+    big = workbook.add_format({"bold": True, "font_size": 14})
+    summary = workbook.add_worksheet(_("Summary")[:31])
     title, subtitle = _heading(pack)
-    summary.append([title])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append([subtitle])
-    summary.append(
-        [_("Generated at"), timezone.localtime(pack.generated_at).strftime("%d-%m-%Y %H:%M")]
-    )
-    for section in pack.sections:
-        summary.append([section.title, section.note])
-        sheet = workbook.create_sheet(title=section.key[:31])
-        sheet.append([section.title])
-        sheet["A1"].font = Font(bold=True)
+    summary.write_string(0, 0, title, big)
+    summary.write_string(1, 0, subtitle)
+    summary.write_string(2, 0, _("Generated at"))
+    summary.write_string(2, 1, timezone.localtime(pack.generated_at).strftime("%d-%m-%Y %H:%M"))
+    for index, section in enumerate(pack.sections, start=4):
+        summary.write_string(index, 0, section.title)
         if section.note:
-            sheet.append([section.note])
-        sheet.append(section.headers)
-        for row in section.rows:
-            sheet.append(row)
-    workbook.save(out)
+            summary.write_string(index, 1, section.note)
+        sheet = workbook.add_worksheet(section.key[:31])
+        sheet.write_string(0, 0, section.title, bold)
+        row = 1
+        if section.note:
+            sheet.write_string(row, 0, section.note)
+            row += 1
+        if section.headers:
+            for col, header in enumerate(section.headers):
+                sheet.write_string(row, col, str(header), bold)
+            row += 1
+        for values in section.rows:
+            xlsx_row(workbook, sheet, row, list(values))
+            row += 1
+    workbook.close()
 
 
 def _latin(text) -> str:
