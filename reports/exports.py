@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.access import Access, Category, access_for
 from agencies.services import audit_record
 from foreigners.models import Foreigner, StayPermit, TravelDocument
-from foreigners.search import SearchCriteria, foreigner_search
+from foreigners.selectors import foreigner_search
 
 from .coordination.selectors import visible_operations, visible_tasks
 from .models import AgencyTask, Flag, ReportJob, Sighting
@@ -138,14 +138,14 @@ def _foreigner_rows(user, params: QueryDict) -> QuerySet:
     kecamatan = params.get("kecamatan", "") if access.can_read(C.RESIDENCE) else ""
     if kecamatan and not access.in_scope(kecamatan):
         return Foreigner.objects.none()  # the list page answers "no rows" too
-    criteria = SearchCriteria(
+    return foreigner_search(
+        user,
         name=params.get("q", "")[:100],
         nationality=params.get("nationality", "")[:3],
         permit_kind=params.get("permit_kind", "")[:10],
         permit_status=params.get("permit_status", "")[:20],
         kecamatan=kecamatan,
     )
-    return foreigner_search(user, criteria)
 
 
 def _permit_rows(user, params: QueryDict) -> QuerySet:

@@ -31,14 +31,8 @@ def supervises_area(access: Access) -> bool:
 
 
 def can_coordinate(access: Access) -> bool:
-    """Runs meetings and joint operations and gives tasks by hand: a supervisor of an agency
-    that supervises its area and works flags (the Kanim and Kanwil under the default policy)."""
-    return (
-        access.agency_id is not None
-        and access.role == "supervisor"
-        and access.sees_whole(Category.FLAG)
-        and access.can_write(Category.FLAG)
-    )
+    """Runs meetings and joint operations and gives tasks by hand (``Access.can_coordinate``)."""
+    return access.can_coordinate
 
 
 def _through_has_agency(model, field: str, agency_id: int) -> Q:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0005_seed_enforcement_policy'),
+        ('agencies', '0006_seed_enforcement_policy'),
         ('foreigners', '0004_rules_indexes'),
         ('reports', '0006_rules_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -17,6 +17,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("agencies", "0004_seed_access_policy")]
+    dependencies = [("agencies", "0005_subject_type_from_registry")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
