@@ -511,7 +511,8 @@ def operation_finding_record(
     operation = visible_operations(user).select_for_update().filter(pk=operation_id).first()
     if operation is None or not can_record_findings(user, operation):
         raise PermissionDenied(_("You may not record findings for this operation."))
-    if region is None or not region.is_within(operation.region_id):
+    area = operation.region_id
+    if region is None or not (region.code == area or region.code.startswith(area + ".")):
         raise ValidationError({"region": _("Choose a place inside the operation's area.")})
     sighting = sighting_submit(
         reporter=user,
