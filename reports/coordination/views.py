@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.access import access_for
 from agencies.services import audit_record
-from foreigners.selectors import visible_foreigners
 
 from ..models import Flag, ReportJob
 from ..selectors import visible_flags, visible_sightings, with_person_visibility
@@ -496,35 +495,29 @@ def operation_finding(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        foreigner = None
-        if data.get("foreigner"):
-            foreigner = visible_foreigners(request.user).filter(pk=data["foreigner"]).first()
-            if foreigner is None:
-                form.add_error("foreigner", _("No such person in the register."))
-        if not form.errors:
-            try:
-                services.operation_finding_record(
-                    user=request.user,
-                    operation_id=operation.pk,
-                    region=data["region"],
-                    place=data["place"],
-                    observed_at=data["observed_at"],
-                    activity=data["activity"],
-                    description=data["description"],
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                    foreigner=foreigner,
-                    apparent_nationality=data.get("apparent_nationality") or "",
-                    apparent_sex=data.get("apparent_sex") or "",
-                    person_count=data.get("person_count") or 1,
-                    unidentified_description=data.get("unidentified_description") or "",
-                    photos=data.get("photos") or [],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The finding was recorded."))
-                return redirect("operation-detail", pk=operation.pk)
+        try:
+            services.operation_finding_record(
+                user=request.user,
+                operation_id=operation.pk,
+                region=data["region"],
+                place=data["place"],
+                observed_at=data["observed_at"],
+                activity=data["activity"],
+                description=data["description"],
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                foreigner_id=data.get("foreigner"),
+                apparent_nationality=data.get("apparent_nationality") or "",
+                apparent_sex=data.get("apparent_sex") or "",
+                person_count=data.get("person_count") or 1,
+                unidentified_description=data.get("unidentified_description") or "",
+                photos=data.get("photos") or [],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The finding was recorded."))
+            return redirect("operation-detail", pk=operation.pk)
     status = 400 if form.is_bound else 200
     return render(
         request,
