@@ -109,6 +109,18 @@ class Access:
         return self.is_supervisor
 
     @property
+    def can_coordinate(self) -> bool:
+        """Runs Timpora meetings and joint operations and gives tasks between agencies: a
+        supervisor of an agency that supervises its whole area and works flags (the Kanim and
+        the Kanwil under the default policy)."""
+        return (
+            self.agency_id is not None
+            and self.role == Officer.Role.SUPERVISOR
+            and self.sees_whole(Category.FLAG)
+            and self.can_write(Category.FLAG)
+        )
+
+    @property
     def can_request_access(self) -> bool:
         return self.is_active and not self.is_system_admin
 
@@ -133,6 +145,7 @@ class Access:
             "review": self.can_review_sightings,
             "share": self.can_share,
             "active": self.is_active,
+            "coordinate": self.can_coordinate,
         }
 
     def region_q(self, field: str) -> Q:

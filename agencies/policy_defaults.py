@@ -31,6 +31,8 @@ DEFAULT_POLICY: dict[str, dict[str, str]] = {
         C.EMPLOYMENT: R,
         C.SIGHTING: W,
         C.FLAG: R,
+        # Issue 12: enforcement actions (TAK) are visible to Imigrasi, Kejari and Polres.
+        C.ENFORCEMENT: R,
     },
     K.KODIM: {C.IDENTITY: R, C.PERMIT: R, C.RESIDENCE: R, C.SIGHTING: W, C.FLAG: R},
     K.KEJARI: {

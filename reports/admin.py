@@ -100,3 +100,7 @@ class WatchWindowAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+# The coordination records' admin lives with them; importing it registers it.
+from .coordination import admin as coordination_admin  # noqa: E402, F401

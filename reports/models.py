@@ -564,3 +564,18 @@ class SightingComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sighting_id}: {self.body[:40]}"
+
+
+# The coordination models (meetings, tasks, operations, TAK) live in their own module; importing
+# them here registers them in this app.
+from .coordination.models import (  # noqa: E402, F401
+    AgencyTask,
+    EnforcementAction,
+    JointOperation,
+    Meeting,
+    MeetingAttendance,
+    MeetingDecision,
+    OperationFinding,
+    OperationTarget,
+    ReportJob,
+)

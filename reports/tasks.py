@@ -10,6 +10,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from .exports import export_job_run
+from .models import ReportJob
 from .outbox import SIGHTING_RULES_TASK, sighting_outbox_process, sighting_outbox_sweep
 from .rules import rules_run
 from .services.alerts import flags_alert, flags_digest_send
@@ -56,3 +58,15 @@ def sighting_outbox_sweep_task() -> int:
 @shared_task(name="reports.flags_digest_daily", soft_time_limit=600, time_limit=900, **RETRYING)
 def flags_digest_daily() -> int:
     return flags_digest_send()
+
+
+@shared_task(name="reports.report_job_run", soft_time_limit=1800, time_limit=2100, **RETRYING)
+def report_job_run(job_id: int) -> None:
+    """Build a large export or a meeting pack in the background (reports.models.ReportJob)."""
+    # The pack loads the PDF library: imported on use, not by every worker start.
+    from .coordination.pack import pack_job_run
+
+    if ReportJob.objects.filter(pk=job_id, kind=ReportJob.Kind.PACK).exists():
+        pack_job_run(job_id=job_id)
+    else:
+        export_job_run(job_id=job_id)

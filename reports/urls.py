@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 urlpatterns = [
     path("laporan/baru/", views.sighting_create, name="sighting-create"),
@@ -16,4 +16,11 @@ urlpatterns = [
     path("peringatan/<int:pk>/terima/", views.flag_acknowledge, name="flag-acknowledge"),
     path("peringatan/<int:pk>/selesai/", views.flag_resolve, name="flag-resolve"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("ekspor/<str:resource>.<str:fmt>", export_views.export, name="export"),
+    path("ekspor/berkas/<int:pk>/", export_views.report_job, name="report-job"),
+    path(
+        "ekspor/berkas/<int:pk>/unduh/<str:which>/",
+        export_views.report_job_download,
+        name="report-job-download",
+    ),
 ]

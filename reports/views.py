@@ -22,6 +22,7 @@ from agencies.form_errors import form_errors_add
 from agencies.pagination import keyset_page
 
 from . import services
+from .coordination.selectors import task_on_time_rates
 from .dashboard import dashboard_figures
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
@@ -324,5 +325,5 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"f": figures, "map_config": map_config},
+        {"f": figures, "map_config": map_config, "task_rates": task_on_time_rates(request.user)},
     )

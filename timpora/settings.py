@@ -330,6 +330,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # tests shorten both to watch a sweep happen.
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
 SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
+# Tasks between agencies: the assignee is reminded this many days before the due date.
+TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=2)
+# Exports larger than this many rows run as a Celery task (progress bar, download link).
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 # A static schedule: django-celery-beat does not support Django 6.1 yet. Each entry expires so a
 # backlog after downtime does not run the same job many times.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -348,6 +352,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.sighting_outbox_sweep",
         "schedule": SIGHTING_OUTBOX_SWEEP_SECONDS,
         "options": {"expires": SIGHTING_OUTBOX_SWEEP_SECONDS * 0.9},
+    },
+    # reports — tasks between agencies: remind before the due date, escalate when overdue.
+    "tasks-remind": {
+        "task": "reports.tasks_remind",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3000},
+    },
+    "tasks-escalate": {
+        "task": "reports.tasks_escalate",
+        "schedule": crontab(minute=45),
+        "options": {"expires": 3000},
     },
     "flags-daily-digest": {
         "task": "reports.flags_digest_daily",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/", include("timpora.api_urls")),
     path("orang-asing/", include("foreigners.urls")),
     path("", include("reports.urls")),
+    path("koordinasi/", include("reports.coordination.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,7 +41,8 @@ def in_a_week():
 def test_policy_is_seeded_from_defaults_and_denies_missing_cells(polres_officer):
     access = access_for(polres_officer)
     assert access.can_read(Category.DOCUMENT)
-    assert not access.can_read(Category.ENFORCEMENT)
+    # Issue 12: enforcement actions (TAK) are read by Imigrasi, Kejari and Polres.
+    assert access.can_read(Category.ENFORCEMENT)
     assert not access.can_read(Category.AUDIT)
     assert PolicyRule.objects.filter(agency_kind="polres", category="document").exists()
 

@@ -896,6 +896,12 @@ ROUTES: dict[str, Builder] = {
 }
 
 
+# Meetings, tasks, operations, TAK (issue 12): entries in their own module.
+from .routes_coordination import COORDINATION_ROUTES  # noqa: E402
+
+ROUTES.update(COORDINATION_ROUTES)
+
+
 def encode(case: Case):
     if case.json_body:
         return {"data": json.dumps(case.data), "content_type": "application/json"}

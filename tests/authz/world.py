@@ -35,6 +35,7 @@ from reports.models import (
 )
 
 from .oracle import FactFlag, FactForeigner, FactSighting, Principal
+from .world_coordination import build_coordination
 
 SOREANG, UJUNG, SIDRAP, BARRU = "73.72.03.1001", "73.72.02.1001", "73.15", "73.11"
 JURISDICTION = {"imigrasi": ["73.72", "73.15"], "kanwil": ["73"]}
@@ -398,4 +399,5 @@ def build_world(p: Principal) -> World:
         owning_agency=owner,
         purpose="Check the address for the joint operation",
     )
+    world.coord = build_coordination(world, p)
     return world
