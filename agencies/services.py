@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import Agency, Officer, Region
+from .models import Agency, Notification, Officer, Region
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions_parepare.csv"
 
@@ -92,8 +92,6 @@ def officer_create(
 def notification_send(*, recipients, kind: str, title: str, body: str = "", url: str = "") -> int:
     """Create one in-portal notification per recipient (a user queryset or iterable) in one
     INSERT. Returns how many were created."""
-    from .models import Notification
-
     rows = [
         Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
         for user in recipients
@@ -587,3 +585,31 @@ def _reverse_or_blank(name: str) -> str:
         return reverse(name)
     except NoReverseMatch:
         return ""
+
+
+# --- The notification centre ---------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read (again: no change) and return it; another
+    user's notification does not exist for them (Http404)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient=user)
+            .first()
+        )
+        if notification is None:
+            raise Http404
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    with transaction.atomic():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
