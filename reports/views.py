@@ -10,15 +10,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import access_for
+from agencies.access import Category, access_for
+from agencies.models import region_prefix_q
 from foreigners.views import permissions
+from timpora.paging import Sort, list_page
 
 from . import services
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
@@ -31,6 +33,7 @@ from .selectors import (
     visible_sightings,
     with_person_visibility,
 )
+from .templatetags.reports_tags import rule_title
 
 QUEUE_PAGE = 50
 
@@ -242,12 +245,41 @@ def sighting_photo(request, pk: int):
     return response
 
 
+FLAG_SORTS = {
+    "severity": ("severity", "opened_at", "id"),
+    "opened": ("opened_at", "id"),
+    "rule": ("rule", "opened_at", "id"),
+}
+
+
+def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[str, ...]):
+    """Narrow ``qs`` to the form's period (days, WITA) and kecamatan (any of ``region_fields``
+    in it: Kemendagri codes are materialised paths)."""
+    if data.get("date_from"):
+        qs = qs.filter(**{f"{date_field}__date__gte": data["date_from"]})
+    if data.get("date_to"):
+        qs = qs.filter(**{f"{date_field}__date__lte": data["date_to"]})
+    if data.get("kecamatan"):
+        area = Q()
+        for field in region_fields:
+            area |= region_prefix_q(field, data["kecamatan"])
+        qs = qs.filter(area)
+    return qs
+
+
 @login_required
 @require_GET
 def flag_list(request):
+    access = access_for(request.user)
     flags = visible_flags(request.user)
-    rules = list(flags.order_by("rule").values_list("rule", flat=True).distinct())
-    form = FlagFilterForm(request.GET or None, rules=rules)
+    codes = flags.order_by("rule").values_list("rule", flat=True).distinct()
+    form = FlagFilterForm(
+        request.GET or None,
+        rules=[(code, rule_title(code)) for code in codes],
+        user=request.user,
+        # a flag's area is its person's residence or its sighting's place
+        area=access.can_read(Category.RESIDENCE) and access.can_read(Category.SIGHTING),
+    )
     qs = with_person_visibility(flags.select_related("foreigner", "sighting"), request.user)
     state = ""
     if form.is_valid():
@@ -257,12 +289,23 @@ def flag_list(request):
             qs = qs.filter(rule=data["rule"])
         if data.get("severity"):
             qs = qs.filter(severity__gte=data["severity"])
+        qs = period_area_filter(
+            qs,
+            data,
+            date_field="opened_at",
+            region_fields=("foreigner__residence_region", "sighting__region"),
+        )
     if not state:
         qs = qs.filter(state__in=Flag.OPEN_STATES)
     elif state != "all":
         qs = qs.filter(state=state)
-    qs = qs.order_by("-severity", "-opened_at", "-id")
-    return render(request, "reports/flag_list.html", {"form": form, "flags": list(qs[:100])})
+    sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
+    page = list_page(request, qs.order_by(*sort.ordering))
+    return render(
+        request,
+        "reports/flag_list.html",
+        {"form": form, "flags": page.rows, "page": page, "sort": sort},
+    )
 
 
 def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
