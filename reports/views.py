@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,15 @@ from foreigners.views import permissions
 from timpora.paging import Sort, list_page
 
 from . import services
-from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
+from .forms import (
+    CommentForm,
+    FlagFilterForm,
+    FlagResolveForm,
+    LinkForm,
+    ReviewForm,
+    SightingFilterForm,
+    SightingForm,
+)
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
@@ -34,8 +42,6 @@ from .selectors import (
     with_person_visibility,
 )
 from .templatetags.reports_tags import rule_title
-
-QUEUE_PAGE = 50
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -93,42 +99,77 @@ def sighting_submitted(request, pk: int):
     return render(request, "reports/sighting_submitted.html", {"sighting": sighting})
 
 
+SIGHTING_SORTS = {
+    "observed": ("observed_at", "id"),
+    "reference": ("reference", "id"),
+    "status": ("review_status", "observed_at", "id"),
+}
+
+
+def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = False):
+    """One list behind "Sightings", "My reports" and the review queue: paged with a total,
+    filters and sort in the URL. The queue starts on the reports waiting for review."""
+    access = access_for(request.user)
+    query = request.GET.copy()
+    if queue:
+        query.setdefault("status", Sighting.ReviewStatus.PENDING)
+    if mine:
+        query["mine"] = "on"
+    form = SightingFilterForm(query, user=request.user, area=access.can_read(Category.SIGHTING))
+    qs = with_person_visibility(visible_sightings(request.user), request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            qs = qs.filter(reference__icontains=data["q"].strip())
+        if data.get("status"):
+            qs = qs.filter(review_status=data["status"])
+        if data.get("activity"):
+            qs = qs.filter(activity=data["activity"])
+        if data.get("mine"):
+            qs = qs.filter(reporter=request.user)
+        qs = period_area_filter(qs, data, date_field="observed_at", region_fields=("region",))
+    qs = qs.select_related("region", "reporting_agency", "foreigner").annotate(
+        photo_count=Count("photos")
+    )
+    sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
+    page = list_page(request, qs.order_by(*sort.ordering))
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "sightings": page.rows,
+            "page": page,
+            "sort": sort,
+            "queue": queue,
+            "mine": mine,
+        },
+    )
+
+
 @login_required
 @require_GET
 def sighting_queue(request):
     if not services.can_review_sightings(request.user):
         raise PermissionDenied
-    status = request.GET.get("status") or Sighting.ReviewStatus.PENDING
-    if status not in Sighting.ReviewStatus.values:
-        status = Sighting.ReviewStatus.PENDING
-    qs = (
-        with_person_visibility(visible_sightings(request.user), request.user)
-        .filter(review_status=status)
-        .select_related("region", "reporting_agency", "foreigner")
-        .annotate(photo_count=Count("photos"))
-        .order_by("observed_at", "id")
-    )
-    after = request.GET.get("after")
-    if after and after.isdigit():
-        anchor = (
-            Sighting.objects.filter(pk=int(after)).values_list("observed_at", flat=True).first()
-        )
-        if anchor is not None:
-            from django.db.models import Q
+    return _sighting_list(request, template="reports/sighting_list.html", queue=True)
 
-            qs = qs.filter(Q(observed_at__gt=anchor) | Q(observed_at=anchor, id__gt=int(after)))
-    rows = list(qs[: QUEUE_PAGE + 1])
-    next_cursor = rows[QUEUE_PAGE - 1].pk if len(rows) > QUEUE_PAGE else None
-    return render(
-        request,
-        "reports/sighting_queue.html",
-        {
-            "sightings": rows[:QUEUE_PAGE],
-            "status": status,
-            "statuses": Sighting.ReviewStatus.choices,
-            "next_cursor": next_cursor,
-        },
-    )
+
+@login_required
+@require_GET
+def sighting_list(request):
+    if not access_for(request.user).is_active:
+        raise Http404
+    return _sighting_list(request, template="reports/sighting_list.html")
+
+
+@login_required
+@require_GET
+def sighting_mine(request):
+    """The reporter's own reports with their review status, searchable by reference number."""
+    if not services.can_submit_sightings(request.user):
+        raise Http404
+    return _sighting_list(request, template="reports/sighting_list.html", mine=True)
 
 
 def _sighting_context(request, sighting, **forms):

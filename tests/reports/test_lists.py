@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Flag
-from tests.factories import FlagFactory, ForeignerFactory
+from reports.models import Flag, Sighting
+from tests.factories import FlagFactory, ForeignerFactory, SightingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,54 @@ def test_rule_filter_and_rows_show_titles_not_codes(client, kanim_officer):
     body = client.get(reverse("flag-list")).content.decode()
     assert "permit.overstay</option>" not in body and ">permit.overstay<" not in body
     assert '<option value="permit.overstay">Overstay (melebihi izin tinggal)</option>' in body
+
+
+# --- sightings: all, my reports, the review queue ------------------------------------------
+
+
+def sighting_ids(response) -> list[int]:
+    return [int(i) for i in re.findall(r'data-sighting-id="(\d+)"', response.content.decode())]
+
+
+def test_my_reports_lists_only_mine_with_status_and_finds_a_reference(
+    client, camat_soreang, regions
+):
+    mine = [
+        SightingFactory(reporter=camat_soreang, reporting_agency=camat_soreang.officer.agency)
+        for _ in range(3)
+    ]
+    mine[0].review_status = Sighting.ReviewStatus.VERIFIED
+    mine[0].reviewed_at = timezone.now()
+    mine[0].save()
+    colleague = SightingFactory(reporting_agency=camat_soreang.officer.agency)
+    client.force_login(camat_soreang)
+    response = client.get(reverse("sighting-mine"))
+    assert sorted(sighting_ids(response)) == sorted(s.pk for s in mine)
+    assert colleague.pk not in sighting_ids(response)
+    assert "Terverifikasi" in response.content.decode()
+    found = client.get(reverse("sighting-mine"), {"q": mine[1].reference.lower()})
+    assert sighting_ids(found) == [mine[1].pk]
+
+
+def test_my_reports_is_not_for_who_does_not_report(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("sighting-mine")).status_code == 404
+
+
+def test_review_queue_counts_filters_and_shows_newest_first(client, kanim_officer, regions):
+    now = timezone.now()
+    old = SightingFactory(observed_at=now - dt.timedelta(days=5))
+    new = SightingFactory(observed_at=now - dt.timedelta(hours=1))
+    done = SightingFactory(
+        review_status=Sighting.ReviewStatus.DISMISSED, reviewed_at=timezone.now()
+    )
+    client.force_login(kanim_officer)
+    response = client.get(reverse("sighting-queue"))
+    assert sighting_ids(response) == [new.pk, old.pk]
+    assert "1–2 dari 2" in response.content.decode()
+    assert sighting_ids(client.get(reverse("sighting-queue"), {"sort": "observed"})) == [
+        old.pk,
+        new.pk,
+    ]
+    every = client.get(reverse("sighting-queue"), {"status": ""})
+    assert set(sighting_ids(every)) == {old.pk, new.pk, done.pk}
