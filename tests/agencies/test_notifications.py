@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Notification
-from agencies.services import notification_send
-from tests.factories import UserFactory
+from agencies.services import access_request_create, access_request_decide, notification_send
+from reports.services import sighting_review
+from tests.factories import ForeignerFactory, SightingFactory, UserFactory
 from timpora import paging
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,39 @@ def test_a_large_total_is_estimated_and_said_so(client, polres_officer, monkeypa
     response = client.get(reverse("notification-list"))
     assert response.context["page"].total_is_estimate
     assert "dari sekitar" in response.content.decode()
+
+
+def test_the_reporter_is_notified_of_the_review_in_their_language(
+    client, camat_soreang, kanim_officer
+):
+    sighting = SightingFactory(
+        reporter=camat_soreang, reporting_agency=camat_soreang.officer.agency
+    )
+    sighting_review(
+        sighting_id=sighting.pk, reviewer=kanim_officer, decision="dismissed", note="Salah orang"
+    )
+    (notification,) = Notification.objects.filter(recipient=camat_soreang)
+    assert notification.kind == "sighting.reviewed"
+    assert notification.url == reverse("sighting-detail", args=[sighting.pk])
+    client.force_login(camat_soreang)
+    body = client.get(reverse("notification-list")).content.decode()
+    assert "Laporan Anda ditolak" in body and sighting.reference in body
+    client.cookies["django_language"] = "en"
+    assert "Your report was dismissed" in client.get(reverse("notification-list")).content.decode()
+
+
+def test_an_access_decision_reaches_the_requester_in_the_centre(
+    client, kanim_supervisor, polres_officer
+):
+    person = ForeignerFactory()
+    request = access_request_create(
+        requester=polres_officer,
+        subject_type="foreigner",
+        subject_id=person.pk,
+        purpose="Pemeriksaan lapangan",
+    )
+    access_request_decide(request=request, decided_by=kanim_supervisor, approve=False, note="")
+    client.force_login(polres_officer)
+    response = client.get(reverse("notification-list"))
+    assert bell_count(response) == "1"
+    assert "Permintaan akses diputuskan" in response.content.decode()
