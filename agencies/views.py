@@ -21,9 +21,9 @@ from .access import access_for
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
 from .notification_kinds import notification_kind_label, notification_kinds
+from .registry import is_shareable
 from .selectors import notifications_of
 from .services import (
-    SHAREABLE,
     access_request_create,
     access_request_decide,
     notification_mark_read,
@@ -44,7 +44,7 @@ def _officer_access(request):
 
 
 def _subject(subject_type: str) -> str:
-    if subject_type not in SHAREABLE:
+    if not is_shareable(subject_type):
         raise Http404
     return subject_type
 

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.access import Category, access_for
 from agencies.models import region_prefix_q
-from foreigners.views import permissions
 from timpora.paging import Sort, list_page
 
 from . import services
+from .dashboard import dashboard_figures
+from .evidence import visible_evidence
 from .forms import (
     CommentForm,
     FlagFilterForm,
@@ -35,8 +36,6 @@ from .forms import (
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
-    dashboard_figures,
-    visible_evidence,
     visible_flags,
     visible_sightings,
     with_person_visibility,
@@ -55,7 +54,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
-    if not services.can_submit_sightings(request.user):
+    if not access_for(request.user).can_submit_sightings:
         raise PermissionDenied
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +149,7 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
 @login_required
 @require_GET
 def sighting_queue(request):
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     return _sighting_list(request, template="reports/sighting_list.html", queue=True)
 
@@ -167,17 +166,14 @@ def sighting_list(request):
 @require_GET
 def sighting_mine(request):
     """The reporter's own reports with their review status, searchable by reference number."""
-    if not services.can_submit_sightings(request.user):
+    if not access_for(request.user).can_submit_sightings:
         raise Http404
     return _sighting_list(request, template="reports/sighting_list.html", mine=True)
 
 
 def _sighting_context(request, sighting, **forms):
-    access = access_for(request.user)
     return {
         "sighting": sighting,
-        "can": permissions(access),
-        "can_review": services.can_review_sightings(request.user),
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -211,7 +207,7 @@ def sighting_detail(request, pk: int):
 @require_POST
 def sighting_review(request, pk: int):
     sighting = _get_sighting(request, pk)
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -235,7 +231,7 @@ def sighting_review(request, pk: int):
 @require_POST
 def sighting_link(request, pk: int):
     sighting = _get_sighting(request, pk)
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     form = LinkForm(request.POST)
     if form.is_valid():
@@ -372,7 +368,6 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "flag": flag,
             "evidence": evidence,
             "resolve_form": resolve_form or FlagResolveForm(),
-            "can": permissions(access_for(request.user)),
             "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
         },
         status=status,
@@ -430,5 +425,5 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"f": figures, "map_config": map_config, "can": permissions(access_for(request.user))},
+        {"f": figures, "map_config": map_config},
     )

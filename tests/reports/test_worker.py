@@ -150,7 +150,7 @@ class Processes:
 def processes(settings, tmp_path):
     """Real Celery for one test: publishing is not eager, on a queue no one else consumes."""
     queue = f"timpora-test-{uuid.uuid4().hex[:10]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue  # reports.dispatch publishes there
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue  # reports.outbox publishes there
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     procs = Processes(queue, tmp_path)
