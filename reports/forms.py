@@ -72,7 +72,12 @@ class SightingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    activity = forms.ChoiceField(label=_("Activity"), choices=Sighting.Activity.choices)
+    # No activity is pre-selected: an unchanged form must not report "work" (it would feed
+    # the activity-mismatch rule); the reporter has to choose.
+    activity = forms.ChoiceField(
+        label=_("Activity"),
+        choices=[("", _("— choose the activity —"))] + Sighting.Activity.choices,
+    )
     description = forms.CharField(
         label=_("What was seen"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
