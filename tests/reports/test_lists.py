@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Flag, Sighting
-from tests.factories import FlagFactory, ForeignerFactory, SightingFactory
+from tests.factories import FlagFactory, ForeignerFactory, SightingFactory, StayPermitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,31 @@ def test_review_queue_counts_filters_and_shows_newest_first(client, kanim_office
     ]
     every = client.get(reverse("sighting-queue"), {"status": ""})
     assert set(sighting_ids(every)) == {old.pk, new.pk, done.pk}
+
+
+# --- drill-down from the dashboard -----------------------------------------------------------
+
+
+def test_dashboard_figures_lead_to_the_lists_they_count(client, kanim_supervisor, regions):
+    today = timezone.localdate()
+    expiring = []
+    for i in range(3):
+        person = ForeignerFactory(nationality="AUS")
+        StayPermitFactory(foreigner=person, valid_until=today + dt.timedelta(days=5 + i))
+        expiring.append(person)
+    later = ForeignerFactory(nationality="CHN")
+    StayPermitFactory(foreigner=later, valid_until=today + dt.timedelta(days=200))
+    flags(2, rule="permit.overstay")
+    client.force_login(kanim_supervisor)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    foreigners = reverse("foreigner-list")
+    for link in (
+        f'href="{foreigners}?expiring_within=30"',
+        f'href="{foreigners}?nationality=AUS"',
+        f'href="{reverse("flag-list")}?rule=permit.overstay"',
+    ):
+        assert link in dashboard, link
+    listed = client.get(foreigners, {"expiring_within": "30"}).context["page"].rows
+    assert {p.pk for p in listed} == {p.pk for p in expiring}
+    overstays = client.get(reverse("flag-list"), {"rule": "permit.overstay"})
+    assert "1–2 dari 2" in overstays.content.decode()
