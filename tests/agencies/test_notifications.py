@@ -153,3 +153,7 @@ def test_an_access_decision_reaches_the_requester_in_the_centre(
     response = client.get(reverse("notification-list"))
     assert bell_count(response) == "1"
     assert "Permintaan akses diputuskan" in response.content.decode()
+    assert "Permintaan akses Anda ditolak" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("notification-list")).content.decode()
+    assert "Your access request was declined" in english
