@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import Category, access_for
+from agencies.form_errors import form_errors_add
 from agencies.models import region_prefix_q
 from timpora.paging import Sort, list_page
 
@@ -43,14 +44,6 @@ from .selectors import (
 from .templatetags.reports_tags import rule_title
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
@@ -59,35 +52,27 @@ def sighting_create(request):
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        foreigner = None
-        if data.get("foreigner"):
-            from foreigners.selectors import visible_foreigners
-
-            foreigner = visible_foreigners(request.user).filter(pk=data["foreigner"]).first()
-            if foreigner is None:
-                form.add_error("foreigner", _("No such person in the register."))
-        if not form.errors:
-            try:
-                sighting = services.sighting_submit(
-                    reporter=request.user,
-                    region=data["region"],
-                    place=data["place"],
-                    observed_at=data["observed_at"],
-                    activity=data["activity"],
-                    description=data["description"],
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                    foreigner=foreigner,
-                    apparent_nationality=data.get("apparent_nationality") or "",
-                    apparent_sex=data.get("apparent_sex") or "",
-                    person_count=data.get("person_count") or 1,
-                    unidentified_description=data.get("unidentified_description") or "",
-                    photos=data.get("photos") or [],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                return redirect("sighting-submitted", pk=sighting.pk)
+        try:
+            sighting = services.sighting_submit(
+                reporter=request.user,
+                region=data["region"],
+                place=data["place"],
+                observed_at=data["observed_at"],
+                activity=data["activity"],
+                description=data["description"],
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                foreigner_id=data.get("foreigner"),
+                apparent_nationality=data.get("apparent_nationality") or "",
+                apparent_sex=data.get("apparent_sex") or "",
+                person_count=data.get("person_count") or 1,
+                unidentified_description=data.get("unidentified_description") or "",
+                photos=data.get("photos") or [],
+            )
+        except ValidationError as exc:
+            form_errors_add(form, exc)
+        else:
+            return redirect("sighting-submitted", pk=sighting.pk)
     return render(request, "reports/sighting_form.html", {"form": form})
 
 
@@ -219,7 +204,7 @@ def sighting_review(request, pk: int):
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The review decision was saved."))
             return redirect("sighting-detail", pk=sighting.pk)
@@ -242,7 +227,7 @@ def sighting_link(request, pk: int):
                 user=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(
                 request, _("The sighting was linked to the person and the rules re-run.")
@@ -263,7 +248,7 @@ def sighting_comment(request, pk: int):
                 sighting_id=sighting.pk, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect(reverse("sighting-detail", args=[sighting.pk]) + "#komentar")
     ctx = _sighting_context(request, sighting, comment_form=form)
@@ -404,7 +389,7 @@ def flag_resolve(request, pk: int):
                 flag_id=flag.pk, user=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The flag was resolved."))
             return redirect("flag-detail", pk=flag.pk)
