@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -25,7 +26,10 @@ EXACT_COUNT_LIMIT = 20_000
 
 def estimated_count(qs: QuerySet) -> int:
     """PostgreSQL's estimate of how many rows ``qs`` returns (no rows are read)."""
-    sql, params = qs.order_by().query.sql_with_params()
+    try:
+        sql, params = qs.order_by().query.sql_with_params()
+    except EmptyResultSet:  # qs.none(), or a filter that can match nothing
+        return 0
     with connections[qs.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
