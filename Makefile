@@ -26,8 +26,12 @@ install: $(VENV)/.installed
 # Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis under var/ (or
 # $TIMPORA_VAR_DIR) are used. honcho reads no .env: that file is docker compose's production
 # configuration.
+# The rules run once after seeding (idempotent: flags are unique per open rule and subject), so
+# the demo shows its alerts on the first start; beat's daily scan keeps them current.
 run: install
-	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null -p $(PORT)'
+	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo \
+	  && $(PY) manage.py run_rules \
+	  && exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null -p $(PORT)'
 
 # The whole suite (browser tests included) against DATABASE_URL / REDIS_URL, else embedded servers.
 # First a Chromium for the browser tests (tests/browser/chromium.py): Playwright's own if it can

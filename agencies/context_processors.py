@@ -1,9 +1,19 @@
-"""Puts the user's :class:`~agencies.access.Access` in every template as ``access``."""
+"""Puts the user's :class:`~agencies.access.Access` in every template as ``access``, and the
+unread notification count as ``unread_notifications``."""
 
 from django.utils.functional import SimpleLazyObject
 
 from .access import access_for
+from .selectors import notifications_unread_count
 
 
 def access(request):
     return {"access": SimpleLazyObject(lambda: access_for(getattr(request, "user", None)))}
+
+
+def notifications(request):
+    """The unread count of the bell in the top bar, counted only if the page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user))}

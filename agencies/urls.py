@@ -18,3 +18,10 @@ urlpatterns = [
     path("berbagi/<str:subject_type>/<int:pk>/baru/", views.share_new, name="share-new"),
     path("berbagi/<int:pk>/cabut/", views.share_revoke_view, name="share-revoke"),
 ]
+
+# Mounted at /pemberitahuan/ (timpora/urls.py): the signed-in user's notification centre.
+notification_urlpatterns = [
+    path("", views.notification_list, name="notification-list"),
+    path("<int:pk>/buka/", views.notification_open, name="notification-open"),
+    path("baca-semua/", views.notification_read_all, name="notification-read-all"),
+]

@@ -10,17 +10,25 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from timpora.paging import Sort, list_page
 
 from .access import access_for
 from .form_errors import form_errors_add
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
+from .notification_kinds import notification_kind_label, notification_kinds
 from .registry import is_shareable
+from .selectors import notifications_of
 from .services import (
     access_request_create,
     access_request_decide,
+    notification_mark_read,
+    notifications_mark_all_read,
     owning_agency,
     share_grant,
     share_revoke,
@@ -185,3 +193,60 @@ def share_revoke_view(request, pk: int):
     share_revoke(share=share, revoked_by=request.user)
     messages.success(request, _("The share was revoked."))
     return redirect("share-list")
+
+
+# --- The notification centre ---------------------------------------------------------------
+
+NOTIFICATION_SORTS = {"created": ("created_at", "id")}
+
+
+@login_required
+def notification_list(request):
+    """The signed-in user's notifications, newest first, paged; filter by kind or unread."""
+    unread = request.GET.get("unread") == "1"
+    kinds = notification_kinds()
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in kinds else ""
+    sort = Sort.from_request(request, NOTIFICATION_SORTS, default="-created")
+    qs = notifications_of(request.user, unread=unread, kind=kind).order_by(*sort.ordering)
+    page = list_page(request, qs)
+    for notification in page.rows:
+        notification.kind_label = notification_kind_label(notification.kind)
+    return render(
+        request,
+        "agencies/notification_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "unread": unread,
+            "kind": kind,
+            "kinds": sorted((code, str(label)) for code, label in kinds.items()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark the notification read and go to what it is about (or back to the list)."""
+    notification = notification_mark_read(user=request.user, notification_id=pk)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("notification-list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("notification-list")

@@ -96,6 +96,9 @@ class SearchForm(forms.Form):
         ],
     )
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
+    expiring_within = forms.IntegerField(
+        label=_("Permit ends within (days)"), required=False, min_value=1, max_value=366
+    )
     after = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -116,6 +119,7 @@ class SearchForm(forms.Form):
         if not can_filter_permits:
             del self.fields["permit_kind"]
             del self.fields["permit_status"]
+            del self.fields["expiring_within"]
 
 
 class DocumentNumberSearchForm(forms.Form):

@@ -151,6 +151,7 @@ def foreigner_search(
     permit_kind: str = "",
     permit_status: str = "",
     kecamatan: str = "",
+    expiring_within: int | None = None,
 ) -> QuerySet[Foreigner]:
     """Visible foreign nationals matching the criteria (portal, API, benchmarks: one search).
 
@@ -183,6 +184,19 @@ def foreigner_search(
             )
         if permit_status:
             qs = qs.filter(permit_status_q(permit_status, timezone.localdate()))
+        # category permit: an active permit ending within N days (the dashboard's figure)
+        if expiring_within:
+            today = timezone.localdate()
+            qs = qs.filter(
+                Exists(
+                    StayPermit.objects.filter(
+                        foreigner=OuterRef("pk"),
+                        status=StayPermit.Status.ACTIVE,
+                        valid_until__gte=today,
+                        valid_until__lte=today + dt.timedelta(days=expiring_within),
+                    )
+                )
+            )
     if kecamatan and access.can_read(Category.RESIDENCE):
         qs = qs.filter(region_prefix_q("residence_region", kecamatan))
     return qs

@@ -77,6 +77,7 @@ def foreigner_list(request):
                 permit_kind=data.get("permit_kind") or "",
                 permit_status=data.get("permit_status") or "",
                 kecamatan=data.get("kecamatan") or "",
+                expiring_within=data.get("expiring_within"),
             ),
             after=data.get("after"),
             before=data.get("before"),

@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         Celery tasks (the outbox publishes them by name)."""
         # Models, selectors and tasks can be imported only once the app registry is ready.
         from agencies.access import Category
+        from agencies.notification_kinds import notification_kind_register
         from agencies.registry import ShareableRecord, shareable_register
         from foreigners.registry import (
             RelatedPanel,
@@ -44,3 +45,7 @@ class ReportsConfig(AppConfig):
         scope_contributor_register("reports.seen_in_scope", foreigners_seen_in_scope_q)
         related_panel_register(RelatedPanel("sightings", Category.SIGHTING, person_sightings))
         related_panel_register(RelatedPanel("flags", Category.FLAG, person_flags))
+        # The notification centre (agencies) labels the kinds this app sends.
+        notification_kind_register("flag.new", _("New alert"))
+        notification_kind_register("flag.escalated", _("Alert escalated"))
+        notification_kind_register("sighting.reviewed", _("Your report was reviewed"))

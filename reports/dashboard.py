@@ -81,6 +81,7 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
         figures["sightings_per_week"] = [
             {
                 "week": start + dt.timedelta(weeks=i),
+                "week_end": start + dt.timedelta(weeks=i, days=6),
                 "n": per_week.get(start + dt.timedelta(weeks=i), 0),
             }
             for i in range(weeks)

@@ -6,8 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.access import access_for, cached_for_scope
+from agencies.models import Region
 from foreigners.countries import COUNTRY_CHOICES
-from foreigners.forms import RegionChoiceField
+from foreigners.forms import FastSelect, RegionChoiceField, regions_in_scope
 from foreigners.models import Foreigner
 
 from .models import Flag, Sighting
@@ -68,7 +70,12 @@ class SightingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    activity = forms.ChoiceField(label=_("Activity"), choices=Sighting.Activity.choices)
+    # No activity is pre-selected: an unchanged form must not report "work" (it would feed
+    # the activity-mismatch rule); the reporter has to choose.
+    activity = forms.ChoiceField(
+        label=_("Activity"),
+        choices=[("", _("— choose the activity —"))] + Sighting.Activity.choices,
+    )
     description = forms.CharField(
         label=_("What was seen"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -165,7 +172,47 @@ class CommentForm(forms.Form):
     )
 
 
-class FlagFilterForm(forms.Form):
+class PeriodAreaForm(forms.Form):
+    """Period and area filters shared by the alert and sighting lists and the dashboard, so a
+    dashboard figure's link lands on the list with the same period and area."""
+
+    # date: when the alert opened / the sighting was observed (no personal data)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # category residence (a person's kecamatan) / sighting (where it was seen): the field is
+    # removed for a user who may not read it (see __init__)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
+
+    def __init__(self, *args, user, area: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ISO values whatever the language: <input type=date> accepts nothing else.
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.format = "%Y-%m-%d"
+        if area:
+            choices = cached_for_scope(
+                "kecamatan-choices",
+                access_for(user),
+                lambda: [
+                    (r.code, f"{r.name} ({r.code})")
+                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+                ],
+            )
+            self.fields["kecamatan"].choices = [("", _("Any")), *choices]
+        else:
+            del self.fields["kecamatan"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
+class FlagFilterForm(PeriodAreaForm):
     rule = forms.ChoiceField(label=_("Rule"), required=False)
     severity = forms.TypedChoiceField(
         label=_("Severity at least"),
@@ -179,10 +226,36 @@ class FlagFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open or acknowledged")), ("all", _("All"))] + list(Flag.State.choices),
     )
+    field_order = ["rule", "severity", "state", "date_from", "date_to", "kecamatan"]
 
-    def __init__(self, *args, rules: list[str], **kwargs):
+    def __init__(self, *args, rules: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", _("Any"))] + [(r, r) for r in rules]
+        self.fields["rule"].choices = [("", _("Any"))] + rules
+        self.order_fields(self.field_order)
+
+
+class SightingFilterForm(PeriodAreaForm):
+    """Filters of the sighting lists (all sightings, my reports, the review queue)."""
+
+    # reference number: the reporter's own handle on a report (no personal data)
+    q = forms.CharField(label=_("Reference number"), required=False, max_length=20)
+    # category sighting: the list holds only sightings the user may read
+    status = forms.ChoiceField(
+        label=_("Review status"),
+        required=False,
+        choices=[("", _("Any"))] + list(Sighting.ReviewStatus.choices),
+    )
+    activity = forms.ChoiceField(
+        label=_("Activity"),
+        required=False,
+        choices=[("", _("Any"))] + list(Sighting.Activity.choices),
+    )
+    mine = forms.BooleanField(label=_("Only my reports"), required=False)
+    field_order = ["q", "status", "activity", "date_from", "date_to", "kecamatan", "mine"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
 
 
 class FlagResolveForm(forms.Form):

@@ -3,6 +3,8 @@ from django.urls import path
 from . import export_views, views
 
 urlpatterns = [
+    path("laporan/", views.sighting_list, name="sighting-list"),
+    path("laporan/saya/", views.sighting_mine, name="sighting-mine"),
     path("laporan/baru/", views.sighting_create, name="sighting-create"),
     path("laporan/tinjau/", views.sighting_queue, name="sighting-queue"),
     path("laporan/<int:pk>/", views.sighting_detail, name="sighting-detail"),

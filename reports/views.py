@@ -10,23 +10,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
-from django.http import FileResponse
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import access_for
+from agencies.access import Category, access_for
 from agencies.form_errors import form_errors_add
-from agencies.pagination import keyset_page
+from agencies.models import region_prefix_q
+from timpora.paging import Sort, list_page
 
 from . import services
 from .coordination.selectors import task_on_time_rates
 from .dashboard import dashboard_figures
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
-from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
+from .forms import (
+    CommentForm,
+    FlagFilterForm,
+    FlagResolveForm,
+    LinkForm,
+    ReviewForm,
+    SightingFilterForm,
+    SightingForm,
+)
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
@@ -34,8 +43,7 @@ from .selectors import (
     visible_sightings,
     with_person_visibility,
 )
-
-QUEUE_PAGE = 50
+from .templatetags.reports_tags import rule_title
 
 
 @login_required
@@ -77,38 +85,77 @@ def sighting_submitted(request, pk: int):
     return render(request, "reports/sighting_submitted.html", {"sighting": sighting})
 
 
+SIGHTING_SORTS = {
+    "observed": ("observed_at", "id"),
+    "reference": ("reference", "id"),
+    "status": ("review_status", "observed_at", "id"),
+}
+
+
+def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = False):
+    """One list behind "Sightings", "My reports" and the review queue: paged with a total,
+    filters and sort in the URL. The queue starts on the reports waiting for review."""
+    access = access_for(request.user)
+    query = request.GET.copy()
+    if queue:
+        query.setdefault("status", Sighting.ReviewStatus.PENDING)
+    if mine:
+        query["mine"] = "on"
+    form = SightingFilterForm(query, user=request.user, area=access.can_read(Category.SIGHTING))
+    qs = with_person_visibility(visible_sightings(request.user), request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            qs = qs.filter(reference__icontains=data["q"].strip())
+        if data.get("status"):
+            qs = qs.filter(review_status=data["status"])
+        if data.get("activity"):
+            qs = qs.filter(activity=data["activity"])
+        if data.get("mine"):
+            qs = qs.filter(reporter=request.user)
+        qs = period_area_filter(qs, data, date_field="observed_at", region_fields=("region",))
+    qs = qs.select_related("region", "reporting_agency", "foreigner").annotate(
+        photo_count=Count("photos")
+    )
+    sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
+    page = list_page(request, qs.order_by(*sort.ordering))
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "sightings": page.rows,
+            "page": page,
+            "sort": sort,
+            "queue": queue,
+            "mine": mine,
+        },
+    )
+
+
 @login_required
 @require_GET
 def sighting_queue(request):
     if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
-    status = request.GET.get("status") or Sighting.ReviewStatus.PENDING
-    if status not in Sighting.ReviewStatus.values:
-        status = Sighting.ReviewStatus.PENDING
-    qs = (
-        with_person_visibility(visible_sightings(request.user), request.user)
-        .filter(review_status=status)
-        .select_related("region", "reporting_agency", "foreigner")
-        .annotate(photo_count=Count("photos"))
-        .order_by("observed_at", "id")
-    )
-    after = request.GET.get("after")
-    page = keyset_page(
-        qs,
-        key="observed_at",
-        size=QUEUE_PAGE,
-        after=int(after) if after and after.isdigit() else None,
-    )
-    return render(
-        request,
-        "reports/sighting_queue.html",
-        {
-            "sightings": page.rows,
-            "status": status,
-            "statuses": Sighting.ReviewStatus.choices,
-            "next_cursor": page.next_cursor,
-        },
-    )
+    return _sighting_list(request, template="reports/sighting_list.html", queue=True)
+
+
+@login_required
+@require_GET
+def sighting_list(request):
+    if not access_for(request.user).is_active:
+        raise Http404
+    return _sighting_list(request, template="reports/sighting_list.html")
+
+
+@login_required
+@require_GET
+def sighting_mine(request):
+    """The reporter's own reports with their review status, searchable by reference number."""
+    if not access_for(request.user).can_submit_sightings:
+        raise Http404
+    return _sighting_list(request, template="reports/sighting_list.html", mine=True)
 
 
 def _sighting_context(request, sighting, **forms):
@@ -222,12 +269,41 @@ def sighting_photo(request, pk: int):
     return response
 
 
+FLAG_SORTS = {
+    "severity": ("severity", "opened_at", "id"),
+    "opened": ("opened_at", "id"),
+    "rule": ("rule", "opened_at", "id"),
+}
+
+
+def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[str, ...]):
+    """Narrow ``qs`` to the form's period (days, WITA) and kecamatan (any of ``region_fields``
+    in it: Kemendagri codes are materialised paths)."""
+    if data.get("date_from"):
+        qs = qs.filter(**{f"{date_field}__date__gte": data["date_from"]})
+    if data.get("date_to"):
+        qs = qs.filter(**{f"{date_field}__date__lte": data["date_to"]})
+    if data.get("kecamatan"):
+        area = Q()
+        for field in region_fields:
+            area |= region_prefix_q(field, data["kecamatan"])
+        qs = qs.filter(area)
+    return qs
+
+
 @login_required
 @require_GET
 def flag_list(request):
+    access = access_for(request.user)
     flags = visible_flags(request.user)
-    rules = list(flags.order_by("rule").values_list("rule", flat=True).distinct())
-    form = FlagFilterForm(request.GET or None, rules=rules)
+    codes = flags.order_by("rule").values_list("rule", flat=True).distinct()
+    form = FlagFilterForm(
+        request.GET or None,
+        rules=[(code, rule_title(code)) for code in codes],
+        user=request.user,
+        # a flag's area is its person's residence or its sighting's place
+        area=access.can_read(Category.RESIDENCE) and access.can_read(Category.SIGHTING),
+    )
     qs = with_person_visibility(flags.select_related("foreigner", "sighting"), request.user)
     state = ""
     if form.is_valid():
@@ -237,12 +313,23 @@ def flag_list(request):
             qs = qs.filter(rule=data["rule"])
         if data.get("severity"):
             qs = qs.filter(severity__gte=data["severity"])
+        qs = period_area_filter(
+            qs,
+            data,
+            date_field="opened_at",
+            region_fields=("foreigner__residence_region", "sighting__region"),
+        )
     if not state:
         qs = qs.filter(state__in=Flag.OPEN_STATES)
     elif state != "all":
         qs = qs.filter(state=state)
-    qs = qs.order_by("-severity", "-opened_at", "-id")
-    return render(request, "reports/flag_list.html", {"form": form, "flags": list(qs[:100])})
+    sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
+    page = list_page(request, qs.order_by(*sort.ordering))
+    return render(
+        request,
+        "reports/flag_list.html",
+        {"form": form, "flags": page.rows, "page": page, "sort": sort},
+    )
 
 
 def _get_flag(request, pk: int, *, act: bool = False) -> Flag:

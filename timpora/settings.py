@@ -95,7 +95,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.access",
                 "timpora.context_processors.portal",
+                "agencies.context_processors.notifications",
             ],
+            "builtins": ["timpora.template_helpers"],
         },
     },
 ]

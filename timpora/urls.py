@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agencies.urls import notification_urlpatterns
+
 from . import health, views
 
 admin.site.site_header = "Timpora"
@@ -14,6 +16,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akses/", include("agencies.urls")),
+    path("pemberitahuan/", include(notification_urlpatterns)),
     path("api/", include("timpora.api_urls")),
     path("orang-asing/", include("foreigners.urls")),
     path("", include("reports.urls")),

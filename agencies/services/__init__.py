@@ -4,7 +4,13 @@ callers can say ``from agencies.services import share_grant``."""
 from .access_requests import access_request_create, access_request_decide, owning_agency
 from .accounts import agency_group, agency_supervisors, officer_create
 from .audit import audit_record
-from .notifications import NewNotification, notification_send, notifications_send
+from .notifications import (
+    NewNotification,
+    notification_mark_read,
+    notification_send,
+    notifications_mark_all_read,
+    notifications_send,
+)
 from .policy import policy_seed, policy_set
 from .regions import REGIONS_CSV, regions_load
 from .shares import (
@@ -25,7 +31,9 @@ __all__ = [
     "agency_group",
     "agency_supervisors",
     "audit_record",
+    "notification_mark_read",
     "notification_send",
+    "notifications_mark_all_read",
     "notifications_send",
     "officer_create",
     "owning_agency",

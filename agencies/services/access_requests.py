@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..access import access_for
 from ..models import AccessRequest, Agency, region_ancestors
@@ -81,7 +82,8 @@ def access_request_create(*, requester, subject_type: str, subject_id: int, purp
     notification_send(
         recipients=agency_supervisors(owner),
         kind="access_request.new",
-        title=_("Access request to decide"),
+        # Titles are msgids, translated when shown: each recipient reads their own language.
+        title=gettext_noop("Access request to decide"),
         body=purpose,
         url=reverse("access-request-list"),
     )
@@ -130,9 +132,9 @@ def access_request_decide(
     notification_send(
         recipients=[locked.requester],
         kind="access_request.decided",
-        title=_("Your access request was approved")
+        title=gettext_noop("Your access request was approved")
         if approve
-        else _("Your access request was declined"),
+        else gettext_noop("Your access request was declined"),
         body=locked.decision_note,
         url=subject_url(locked.subject_type, locked.subject_id) if approve else "",
     )

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..access import access_for
 from ..models import Agency, Officer, RecordShare
@@ -126,7 +127,7 @@ def share_grant(
     notification_send(
         recipients=recipients,
         kind="share.granted",
-        title=_("A record was shared with you"),
+        title=gettext_noop("A record was shared with you"),
         body=reason,
         url=subject_url(subject_type, subject_id),
     )

@@ -14,11 +14,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agencies.access import access_for
 from agencies.models import Region
+from agencies.services import notification_send
 from foreigners.selectors import visible_foreigners
 from foreigners.services import image_normalise
 
@@ -141,6 +144,20 @@ def sighting_review(*, sighting_id: int, reviewer, decision: str, note: str = ""
         update_fields=["review_status", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
     )
     sighting_rules_enqueue(sighting_id=sighting.pk)
+    if sighting.reporter_id != reviewer.pk:
+        # The title is a msgid, translated when shown: the reporter reads it in their language.
+        title = (
+            gettext_noop("Your report was verified")
+            if decision == Sighting.ReviewStatus.VERIFIED
+            else gettext_noop("Your report was dismissed")
+        )
+        notification_send(
+            recipients=[sighting.reporter],
+            kind="sighting.reviewed",
+            title=title,
+            body=" — ".join(filter(None, [sighting.reference, sighting.review_note])),
+            url=reverse("sighting-detail", args=[sighting.pk]),
+        )
     return sighting
 
 

@@ -37,6 +37,10 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from agencies.models import Notification
+from reports.models import Sighting
+from tests.factories import UserFactory
+
 from .oracle import Principal, sees_flag, sees_foreigner, sees_sighting, works_flag
 
 
@@ -741,6 +745,45 @@ def sighting_create() -> Builder:
     return cases
 
 
+def sighting_mine() -> Builder:
+    """ "My reports": the principal's own reports among the visible ones; 404 for whoever does
+    not submit sightings."""
+
+    def cases(ctx, name):
+        p = ctx.p
+        if not signed_in(p):
+            check = _to_login
+        elif not p.submits_sightings:
+            check = _status(404)
+        else:
+            own = set(
+                Sighting.objects.filter(
+                    pk__in=list(ctx.world.sightings), reporter=p.user
+                ).values_list("pk", flat=True)
+            )
+            want = {pk for pk in own if sees(ctx, "sighting", pk)}
+            check = _ids_check(want, _html_ids("sighting"))
+        yield Case("mine", "GET", reverse(name), check)
+
+    return cases
+
+
+def notification_open() -> Builder:
+    """Opening one's own notification goes to its link; anyone else's is a 404."""
+
+    def cases(ctx, name):
+        someone = UserFactory()
+        theirs = Notification.objects.create(recipient=someone, kind="share.granted", title="x")
+        yield Case("someone-elses", "POST", reverse(name, args=[theirs.pk]), page_gate(ctx, False))
+        if signed_in(ctx.p):
+            mine = Notification.objects.create(
+                recipient=ctx.p.user, kind="share.granted", title="x", url="/"
+            )
+            yield Case("mine", "POST", reverse(name, args=[mine.pk]), page_gate(ctx, True, 302))
+
+    return cases
+
+
 def sighting_queue() -> Builder:
     """The review queue (pending sightings, all of the world's): reviewers only."""
 
@@ -844,6 +887,12 @@ ROUTES: dict[str, Builder] = {
         _decide_allowed,
         {"decision": "decline", "note": "no"},
     ),
+    # The notification centre: one's own notifications only.
+    "notification-list": signed_in_page(),
+    "notification-open": notification_open(),
+    "notification-read-all": post_case(
+        "read-all", lambda ctx: reverse("notification-read-all"), lambda ctx: True
+    ),
     "share-revoke": post_case(
         "revoke-others-share",
         lambda ctx: reverse("share-revoke", args=[ctx.world.revocable_share.pk]),
@@ -877,6 +926,8 @@ ROUTES: dict[str, Builder] = {
     "sighting-create": sighting_create(),
     "sighting-submitted": html_detail("sighting"),
     "sighting-queue": sighting_queue(),
+    "sighting-list": html_list("sighting"),
+    "sighting-mine": sighting_mine(),
     "sighting-detail": sighting_detail(),
     "sighting-photo": sighting_photo(),
     "sighting-review": sighting_action(

@@ -133,7 +133,7 @@ def test_kanim_links_a_sighting_and_polres_sees_the_after_expiry_alert(
     inbox = open_as(polres_officer)
     inbox.get_by_role("link", name="Peringatan").first.click()
     inbox.wait_for_url("**/peringatan/")
-    row = inbox.locator("tbody tr", has_text="sighting.after_expiry")
+    row = inbox.locator("tbody tr", has_text="Terlihat setelah izin tinggal berakhir")
     assert row.count() == 1
     assert "Lei Wang" in row.inner_text() and sighting.reference in row.inner_text()
     row.get_by_role("link", name="Terlihat setelah izin tinggal berakhir").click()

@@ -13,12 +13,13 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
-from agencies.models import Agency, Officer, Region
+from agencies.models import Agency, Notification, Officer, Region
 from devdata.demo_agencies import AGENCIES, DEMO_PASSWORD
 from devdata.demo_records import DEMO_FOREIGNERS
 from foreigners.models import Foreigner, StayPermit
 from reports.models import Flag, Sighting
 from reports.rules import rules_run
+from reports.selectors import visible_flags
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,24 @@ def test_residents_live_in_parepare_kelurahan_with_a_mix_of_nationalities(demo):
     assert present.count() > DEMO_FOREIGNERS // 2
     assert not present.exclude(residence_region__code__startswith="73.72.").exists()
     assert Foreigner.objects.values("nationality").distinct().count() >= 10
+
+
+def test_rules_run_after_seeding_fill_every_roles_alerts_once(demo):
+    """What `make run` does after seeding: every role opens the portal to alerts, and a second
+    start (seed and rules again) opens nothing new."""
+    out = io.StringIO()
+    call_command("run_rules", stdout=out)
+    flags = Flag.objects.filter(state__in=Flag.OPEN_STATES)
+    assert flags.filter(rule="permit.overstay").exists()
+    assert flags.filter(rule="permit.expiring").exists()
+    for username in ("kanim.supervisor", "polres.petugas", "soreang.petugas"):
+        user = Officer.objects.get(user__username=username).user
+        assert visible_flags(user).filter(state__in=Flag.OPEN_STATES).exists(), username
+    assert Notification.objects.filter(
+        recipient__username="kanim.supervisor", kind="flag.new"
+    ).exists()
+
+    before = (Flag.objects.count(), Notification.objects.count())
+    seed()
+    call_command("run_rules", stdout=io.StringIO())
+    assert (Flag.objects.count(), Notification.objects.count()) == before

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -319,3 +320,14 @@ def test_detail_pages_cost_the_same_queries_for_3_and_30_related_rows(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_no_activity_is_preselected_and_a_missing_one_is_asked_for(client, camat_soreang):
+    client.force_login(camat_soreang)
+    form = client.get(reverse("sighting-create")).content.decode()
+    select = re.search(r'<select name="activity".*?</select>', form, re.S).group(0)
+    assert "selected" not in select.split("</option>", 1)[1]  # only the empty prompt may be
+    response = client.post(reverse("sighting-create"), sighting_form(activity=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["activity"]
+    assert not Sighting.objects.exists()

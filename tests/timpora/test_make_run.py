@@ -1,5 +1,5 @@
-"""`make run` end to end: a fresh embedded PostgreSQL and Redis, migrations, the demo, the web
-server, a Celery worker and beat; Ctrl-C stops every process it started.
+"""`make run` end to end: a fresh embedded PostgreSQL and Redis, migrations, the demo and a first
+run of the rules, the web server, a Celery worker and beat; Ctrl-C stops every process it started.
 
 It runs the Makefile's own recipe (only the virtualenv step is skipped) in a temporary
 TIMPORA_VAR_DIR, so it proves the launcher works from nothing (including pgserver's switch to
@@ -97,6 +97,9 @@ def test_make_run_serves_login_starts_worker_and_beat_and_ctrl_c_stops_everythin
         assert 'name="username"' in body and 'name="password"' in body
         assert "csrfmiddlewaretoken" in body
         assert "agencies and their demo accounts ready" in output
+        # The rules ran once after seeding: the demo opens with its alerts.
+        assert re.search(r"permit\.overstay +candidates +\d+ +did open +[1-9]", output), output
+        assert re.search(r"alerted about [1-9]\d* flag", output)
 
         # The worker answers a ping through the embedded broker; beat announced itself.
         broker = Celery(broker=f"redis+socket://{var_dir}/redis/redis.sock?virtual_host=0")
