@@ -21,11 +21,11 @@ from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
+from .dashboard_cache import dashboard_figures_cached
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
-    dashboard_figures,
     visible_evidence,
     visible_flags,
     visible_sightings,
@@ -335,7 +335,7 @@ def flag_resolve(request, pk: int):
 @login_required
 @require_GET
 def dashboard(request):
-    figures = dashboard_figures(request.user)
+    figures = dashboard_figures_cached(request.user)
     map_config = {
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
