@@ -28,6 +28,7 @@ import datetime as dt
 import importlib
 import io
 import json
+import logging
 import os
 import re
 import resource
@@ -52,6 +53,9 @@ from django.conf import settings  # noqa: E402
 
 # As in production: no SQL log kept in memory (query counts use CaptureQueriesContext).
 settings.DEBUG = False
+# One line per test-client sign-in and per unreadable old session is noise here.
+logging.getLogger("axes").setLevel(logging.WARNING)
+logging.getLogger("django.security.SuspiciousSession").setLevel(logging.ERROR)
 settings.ALLOWED_HOSTS = ["*"]
 
 from django.contrib.auth.models import Permission  # noqa: E402
@@ -237,6 +241,7 @@ class Bench:
         self.users = users
         self.area = area
         self.rows: list[Row] = []
+        self.slowest: dict[str, tuple[float, str]] = {}
         self.clients = {label: client_for(user) for label, user in users.items()}
         self.samples = {label: self._sample(user) for label, user in users.items()}
 
@@ -273,7 +278,9 @@ class Bench:
     # A request, timed; the first answers decide whether the principal may do it at all.
     def requests(self, measure: str, label: str, call, n: int, *, ok=(200,)) -> Row:
         row = Row(measure, label)
+        started = time.perf_counter()
         response = call(0)
+        first = (time.perf_counter() - started) * 1000
         if response.status_code in (401, 403):
             row.note = f"not permitted for this principal ({response.status_code})"
             return row
@@ -284,6 +291,8 @@ class Bench:
         with CaptureQueriesContext(connection) as ctx:
             call(2)
         row.queries = len(ctx.captured_queries)
+        self.keep_slowest(measure, label, ctx.captured_queries)
+        row.note = f"first request {first:.0f} ms"
         errors = 0
         for i in range(n):
             started = time.perf_counter()
@@ -292,8 +301,29 @@ class Bench:
             if response.status_code not in ok:
                 errors += 1
         if errors:
-            row.note = f"{errors} answers were not {ok}"
+            row.note += f"; {errors} answers were not {ok}"
         return row
+
+    def keep_slowest(self, measure: str, label: str, queries: list[dict]) -> None:
+        """The slowest SQL statement of the measure's request (the Kanim supervisor's): its
+        query plan is printed at the end."""
+        if label != PRINCIPALS[0] or not queries:
+            return
+        slowest = max(queries, key=lambda q: float(q.get("time") or 0))
+        self.slowest[measure.strip()] = (float(slowest.get("time") or 0) * 1000, slowest["sql"])
+
+    def print_plans(self) -> None:
+        print("\n== Query plans: the slowest statement of each measure (Kanim supervisor)")
+        for measure, (ms, sql) in self.slowest.items():
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            print(f"\n-- {measure}: {ms:.1f} ms in the request\n{sql}\n")
+            try:
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%"))
+                    print("\n".join(r[0] for r in cur.fetchall()))
+            except Exception as exc:  # noqa: BLE001 — a plan that cannot be shown is not fatal
+                print(f"(no plan: {exc})")
 
     def each(self, measure: str, make_call, n: int | None = None, **kw) -> list[Row]:
         rows = []
@@ -659,7 +689,11 @@ def hand_sql(access, words: list[str]) -> tuple[str, list] | None:
         group_params = [access.group_id, perm]
     name, name_params = "", []
     if words:
-        name = "to_tsvector('simple', f.search_name) @@ to_tsquery('simple', %s) AND "
+        # The expression of the GIN index foreigner_name_words_idx.
+        name = (
+            "to_tsvector('simple'::regconfig, COALESCE(f.search_name, '')::text) "
+            "@@ to_tsquery('simple'::regconfig, %s) AND "
+        )
         name_params = [" & ".join(f"{w}:*" for w in words)]
     sql = (
         "SELECT f.id, f.given_names, f.family_name, f.sex, f.birth_date, f.nationality "
@@ -757,6 +791,10 @@ def main() -> None:
     parser.add_argument("--scans", type=int, default=2, help="steady daily scans")
     parser.add_argument("--only", default="", help=f"comma-separated subset of {MEASURES}")
     parser.add_argument("--no-load", action="store_true", help="skip the locust load test")
+    parser.add_argument(
+        "--plans", action=argparse.BooleanOptionalAction, default=True,
+        help="print EXPLAIN ANALYZE of each measure's slowest statement",
+    )  # fmt: skip
     parser.add_argument("--load-seconds", type=int, default=0, help="load test length")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(","))) or set(MEASURES)
@@ -813,6 +851,8 @@ def main() -> None:
     rows = bench.rows
     if not args.no_load:
         rows += load_rows(args)
+    if args.plans:
+        bench.print_plans()
     print_table(
         rows,
         f"Timpora benchmark — BENCH_SCALE={scale}, {n_foreigners:,} foreigners; "
