@@ -46,9 +46,12 @@ def visible_flags(user) -> QuerySet[Flag]:
     qs = Flag.objects.all()
     if not access.sees_whole(Category.FLAG):
         qs = qs.filter(routed_to__contains=[access.agency_kind])
+    # Correlated EXISTS, not IN (subquery): IN builds the whole visible set of people and
+    # sightings before looking at one flag (the person page's few flags cost a scan of the
+    # user's scope); EXISTS checks the flags at hand by primary key (issue 14).
     return qs.filter(
-        Q(foreigner__in=visible_foreigners(user).values("pk"))
-        | Q(sighting__in=visible_sightings(user).values("pk"))
+        Q(Exists(visible_foreigners(user).filter(pk=OuterRef("foreigner_id"))))
+        | Q(Exists(visible_sightings(user).filter(pk=OuterRef("sighting_id"))))
     )
 
 
