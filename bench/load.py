@@ -10,7 +10,7 @@ Usage (``suite.py`` runs it last; on its own)::
    generator knows (two-factor sign-in then works whichever roles require it).
 2. Writes the plan for ``locustfile.py``: accounts, people each may see, their names and
    passport numbers, the regions each may report from.
-3. Starts ``gunicorn`` (``--workers``, default 3 sync workers, DEBUG off: ``loadwsgi.py``) and a
+3. Starts ``gunicorn`` (``--workers``, default 2 × CPUs + 1 sync workers, DEBUG off: ``loadwsgi.py``) and a
    Celery worker (concurrency 1) on 127.0.0.1 only, with the same ``DATABASE_URL`` and
    ``REDIS_URL``; collects the static files first.
 4. Runs ``locust --headless`` with ``--users`` officers spawned at ``--spawn-rate`` per second
@@ -192,11 +192,14 @@ def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "national")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10.0, help="officers per second")
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="officers signing in per second")
     parser.add_argument(
         "--seconds", type=int, default=120 if scale == "national" else 60, help="run time"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn sync workers (default: gunicorn's 2 × CPUs + 1)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path, help="write the totals here (for suite.py)")
     args = parser.parse_args()
 
