@@ -192,7 +192,9 @@ def main() -> int:
     scale = os.environ.get("BENCH_SCALE", "national")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=2.0, help="officers signing in per second")
+    parser.add_argument(
+        "--spawn-rate", type=float, default=2.0, help="officers signing in per second"
+    )
     parser.add_argument(
         "--seconds", type=int, default=120 if scale == "national" else 60, help="run time"
     )

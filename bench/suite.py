@@ -72,6 +72,7 @@ from foreigners.models import TravelDocument  # noqa: E402
 
 MARK = "BENCH-SUITE"
 PRINCIPALS = ("kanim supervisor", "polres officer", "camat")
+MIN_SAMPLES = 20  # a measure stops at its time budget only after this many
 PAGE_ROWS = 25  # the list page's size (foreigners.search.PAGE_SIZE)
 DETAIL_LINK = re.compile(r'href="/orang-asing/(\d+)/"')
 
@@ -294,12 +295,16 @@ class Bench:
         self.keep_slowest(measure, label, ctx.captured_queries)
         row.note = f"first request {first:.0f} ms"
         errors = 0
+        deadline = time.perf_counter() + self.args.budget
         for i in range(n):
             started = time.perf_counter()
             response = call(i + 3)
             row.samples.append((time.perf_counter() - started) * 1000)
             if response.status_code not in ok:
                 errors += 1
+            if started > deadline and len(row.samples) >= MIN_SAMPLES:
+                row.note += f"; stopped after {self.args.budget} s"
+                break
         if errors:
             row.note += f"; {errors} answers were not {ok}"
         return row
@@ -358,7 +363,7 @@ class Bench:
                 cur.execute(sql, params)
                 return [r[0] for r in cur.fetchall()]
 
-        sql_row = Row("  hand-written SQL", label, samples=timed(run_sql, n))
+        sql_row = Row("  hand-written SQL", label, samples=timed(run_sql, n, self.args.budget))
         shown = self.shown_ids(label, name)
         same = shown == run_sql()[:PAGE_ROWS]
         sql_row.note = "same rows as the page" if same else "ROWS DIFFER from the page"
@@ -370,7 +375,7 @@ class Bench:
             def orm():
                 return list(visible(user).order_by("search_name", "id")[: PAGE_ROWS + 1])
 
-            orm_row = Row("  ORM query alone", label, samples=timed(orm, n))
+            orm_row = Row("  ORM query alone", label, samples=timed(orm, n, self.args.budget))
             self.rows.append(orm_row)
             self.rows.append(ratio_row("list ORM query ÷ SQL", label, orm_row, sql_row))
         self.rows.append(ratio_row(f"{prefix} page ÷ SQL", label, page, sql_row))
@@ -612,14 +617,17 @@ class Bench:
             )
 
 
-def timed(fn, n: int) -> list[float]:
+def timed(fn, n: int, budget: float = 60) -> list[float]:
     for _ in range(3):
         fn()
     out = []
+    deadline = time.perf_counter() + budget
     for _ in range(n):
         started = time.perf_counter()
         fn()
         out.append((time.perf_counter() - started) * 1000)
+        if started > deadline and len(out) >= MIN_SAMPLES:
+            break
     return out
 
 
@@ -787,6 +795,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=100, help="requests per measure")
     parser.add_argument("--submits", type=int, default=15, help="sightings per principal")
+    parser.add_argument(
+        "--budget", type=float, default=60,
+        help=f"seconds per measure and principal, after at least {MIN_SAMPLES} samples",
+    )  # fmt: skip
     parser.add_argument("--heavy", type=int, default=3, help="runs of exports and packs")
     parser.add_argument("--scans", type=int, default=2, help="steady daily scans")
     parser.add_argument("--only", default="", help=f"comma-separated subset of {MEASURES}")
