@@ -106,6 +106,8 @@ class Officer(FastHttpUser):
                 data[field] = self.account["username"]
             elif field.endswith("password"):
                 data[field] = self.account["password"]
+            elif "token" in field and form["types"][field] != "hidden":
+                data[field] = totp_now(self.account["totp_key"])  # one form asks for all three
         with self.post_form(
             form["action"] or URLS["login"], data, "sign-in", catch_response=True
         ) as response:
