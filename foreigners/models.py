@@ -8,6 +8,7 @@ number; *NIK* — Indonesian national identity number; *SKTT* — the civil regi
 residence certificate.
 """
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -34,6 +35,11 @@ def normalize_name(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+def normalize_document_number(value: str | None) -> str:
+    """A travel document number as stored and searched: upper case, no whitespace."""
+    return re.sub(r"\s", "", value or "").upper()
 
 
 def country_field(verbose_name, **kwargs) -> models.CharField:
@@ -80,6 +86,16 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class ForeignerQuerySet(models.QuerySet):
+    def visible_to(self, user, *, shares: bool = True) -> "ForeignerQuerySet":
+        """These rows narrowed to what ``user`` may see: :func:`visible_foreigners` composed
+        with the query built so far (``Foreigner.objects.filter(…).visible_to(user)``)."""
+        # The selectors module imports this one; resolved when first called.
+        from .selectors import visible_foreigners
+
+        return visible_foreigners(user, shares=shares, base=self)
+
+
 class Foreigner(TimestampedModel):
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
@@ -106,6 +122,8 @@ class Foreigner(TimestampedModel):
     )
     # Optimistic concurrency: a form carries the version it was loaded at.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ForeignerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("foreign national")
@@ -185,7 +203,7 @@ class TravelDocument(TimestampedModel):
         return f"{self.get_kind_display()} {self.issuing_country} {self.number}"
 
     def save(self, *args, **kwargs):
-        self.number = (self.number or "").upper().replace(" ", "")
+        self.number = normalize_document_number(self.number)
         super().save(*args, **kwargs)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
+from agencies.form_errors import form_errors_add
 
 from . import services
 from .forms import (
@@ -27,18 +28,14 @@ from .forms import (
     SearchForm,
 )
 from .models import Residence, StayPermit, TravelDocument
-from .search import SearchCriteria, foreigner_by_document_number, foreigner_search, keyset_page
-from .selectors import visible_foreigners
-
-CATEGORIES = ("identity", "document", "permit", "residence", "employment", "sighting", "flag")
-
-
-def permissions(access) -> dict:
-    """``{"read": {category: bool}, "write": {…}}`` for templates."""
-    return {
-        "read": {c: access.can_read(c) for c in CATEGORIES},
-        "write": {c: access.can_write(c) for c in CATEGORIES},
-    }
+from .registry import related_panels
+from .selectors import (
+    foreigner_by_document_number,
+    foreigner_page,
+    foreigner_search,
+    name_filter,
+    visible_foreigners,
+)
 
 
 def _require_write(request, category: str) -> None:
@@ -71,21 +68,21 @@ def foreigner_list(request):
             )
     elif form.is_bound and form.is_valid():
         data = form.cleaned_data
-        criteria = SearchCriteria(
-            name=data.get("q") or "",
-            nationality=data.get("nationality") or "",
-            permit_kind=data.get("permit_kind") or "",
-            permit_status=data.get("permit_status") or "",
-            kecamatan=data.get("kecamatan") or "",
-        )
         searched = True
-        page = keyset_page(
-            foreigner_search(request.user, criteria),
+        page = foreigner_page(
+            foreigner_search(
+                request.user,
+                name=data.get("q") or "",
+                nationality=data.get("nationality") or "",
+                permit_kind=data.get("permit_kind") or "",
+                permit_status=data.get("permit_status") or "",
+                kecamatan=data.get("kecamatan") or "",
+            ),
             after=data.get("after"),
             before=data.get("before"),
         )
     elif not form.is_bound:
-        page = keyset_page(visible_foreigners(request.user))
+        page = foreigner_page(visible_foreigners(request.user))
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
@@ -99,7 +96,6 @@ def foreigner_list(request):
             "number_results": number_results,
             "searched": searched,
             "query": query.urlencode(),
-            "can": permissions(access),
         },
     )
 
@@ -108,8 +104,6 @@ def foreigner_list(request):
 @require_GET
 def foreigner_lookup(request):
     """Up to ten visible foreign nationals whose name words start with ``q`` (for pickers)."""
-    from .search import name_filter
-
     q = (request.GET.get("q") or "").strip()
     rows = []
     if len(q) >= 2:
@@ -133,38 +127,22 @@ def foreigner_detail(request, pk: int):
         visible_foreigners(request.user).select_related("residence_region"), pk=pk
     )
     access = access_for(request.user)
-    can = permissions(access)
-    ctx = {"foreigner": foreigner, "can": can}
-    if can["read"]["document"]:
+    ctx = {"foreigner": foreigner}
+    if access.can_read(Category.DOCUMENT):
         ctx["documents"] = list(foreigner.documents.all())
-    if can["read"]["permit"]:
+    if access.can_read(Category.PERMIT):
         permits = list(
             foreigner.permits.select_related("sponsor", "extends").order_by("valid_from", "id")
         )
         ctx["permits"] = permits
         ctx["movements"] = list(foreigner.movements.all()[:50])
-    if can["read"]["residence"]:
+    if access.can_read(Category.RESIDENCE):
         ctx["residences"] = list(foreigner.residences.select_related("region"))
-    if can["read"]["sighting"]:
-        from_reports = _reports_selectors()
-        ctx["sightings"] = list(
-            from_reports.visible_sightings(request.user)
-            .filter(foreigner=foreigner)
-            .select_related("region")[:50]
-        )
-    if can["read"]["flag"]:
-        ctx["flags"] = list(
-            _reports_selectors().visible_flags(request.user).filter(foreigner=foreigner)[:50]
-        )
+    # Sections other apps add about the person (reports: sightings, flags), see registry.py.
+    for panel in related_panels():
+        if access.can_read(panel.category):
+            ctx[panel.name] = panel.rows(request.user, foreigner)
     return render(request, "foreigners/foreigner_detail.html", ctx)
-
-
-def _reports_selectors():
-    # The detail page shows reports about the person; imported lazily because the apps depend
-    # one way (reports → foreigners) and only this page joins them.
-    from reports import selectors
-
-    return selectors
 
 
 @login_required
@@ -176,19 +154,6 @@ def foreigner_photo(request, pk: int):
     response = FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-def _apply_errors(form, exc: ValidationError, residence_form=None) -> None:
-    if hasattr(exc, "error_dict"):
-        prefix = services.RESIDENCE_ERROR_PREFIX
-        for field, errors in exc.error_dict.items():
-            if residence_form is not None and field.startswith(prefix):
-                name = field.removeprefix(prefix)
-                residence_form.add_error(name if name in residence_form.fields else None, errors)
-                continue
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -213,7 +178,7 @@ def foreigner_create(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, residence_form)
+            form_errors_add(form, exc, prefixed={services.RESIDENCE_ERROR_PREFIX: residence_form})
         else:
             messages.success(request, _("The record was created."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -251,7 +216,7 @@ def foreigner_edit(request, pk: int):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -331,7 +296,7 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from agencies.access import ACCESS_VERSION_KEY
 
-from .selectors import dashboard_figures
+from .dashboard import dashboard_figures
 
 log = logging.getLogger(__name__)
 

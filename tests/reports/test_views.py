@@ -131,7 +131,8 @@ def test_only_reviewers_see_the_queue(client, polres_officer, kanim_officer, reg
 def test_link_to_foreigner_reruns_the_rules(client, kanim_officer, regions, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "reports.services.sighting_rules_enqueue", lambda *, sighting_id: calls.append(sighting_id)
+        "reports.services.sightings.sighting_rules_enqueue",
+        lambda *, sighting_id: calls.append(sighting_id),
     )
     sighting = SightingFactory()
     foreigner = ForeignerFactory()
@@ -150,7 +151,7 @@ def test_linking_a_sighting_to_an_overstayer_flags_it_for_polres(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     # Browser journey 2: the Kanim links an unknown person's sighting to a registered foreigner
-    # whose permit ended; the rules re-run through the dispatch and Polres sees the new flag.
+    # whose permit ended; the rules re-run through the outbox and Polres sees the new flag.
     today = timezone.localdate()
     foreigner = ForeignerFactory()
     StayPermitFactory(

@@ -1,5 +1,5 @@
 """Synthetic sightings, and the bulk loader that writes a whole synthetic population
-(``foreigners.synthetic`` people plus their sightings) with PostgreSQL ``COPY``.
+(``devdata.synthetic_people`` people plus their sightings) with PostgreSQL ``COPY``.
 
 How the load stays fast and safe to append:
 
@@ -18,7 +18,7 @@ How the load stays fast and safe to append:
   and random index inserts (about 4 minutes of the 1 M-person load). The tables are locked until
   commit, so use it on a database that is not serving users.
 * Numbers with a unique constraint are scrambles of the row's own id (see
-  ``foreigners.synthetic``); existing rows that hold a number the scramble of a reserved id would
+  ``devdata.synthetic_people``); existing rows that hold a number the scramble of a reserved id would
   produce are read first (``taken``) and skipped.
 """
 
@@ -37,8 +37,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Officer
-from foreigners import synthetic as people_gen
-from foreigners.synthetic import (
+
+from . import synthetic_people as people_gen
+from .synthetic_agencies import synthetic_agencies_ensure, synthetic_regions_ensure
+from .synthetic_people import (
     DOC_ADD,
     DOC_MOD,
     DOC_MUL,
@@ -603,8 +605,6 @@ def national_generate(
 ) -> Result:
     """National-scale synthetic data: the synthetic region tree and province agencies (created
     if missing), ``foreigners // 50`` sponsors, then :func:`population_generate`."""
-    from agencies.synthetic import synthetic_agencies_ensure, synthetic_regions_ensure
-
     synthetic_regions_ensure()
     synthetic_agencies_ensure()
     places, weights = people_gen.national_places()
