@@ -46,14 +46,35 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# National-scale benchmarks (minutes, not part of `make test`).
-# bench_generate builds a scratch copy and drops it; national.py builds (once) and keeps the
-# 1 M-foreigner database the access and rules benchmarks read (docs/PERFORMANCE.md).
-bench: install
-	$(EMBEDDED) sh -c '$(PY) bench/bench_generate.py \
+# Benchmarks (minutes, not part of `make test`; docs/PERFORMANCE.md). BENCH_SCALE=national (the
+# default: 1 M foreigners, built once and kept in `timpora_bench` by bench/national.py) or small
+# (20,000 foreigners in `timpora_bench_small`). bench_generate times generate_dataset in a scratch
+# database it drops; bench_access and bench_rules measure the access layer and the rules;
+# suite.py prints the one table of issue 14 (it ends with the locust load test, bench/load.py).
+# BENCH_ARGS go to suite.py (e.g. BENCH_ARGS="--no-load --iterations 50").
+BENCH_SCALE ?= national
+BENCH_ARGS ?=
+ifeq ($(BENCH_SCALE),small)
+BENCH_GENERATE_SIZE := 20000
+BENCH_ACCESS_ARGS := --shares 10000 --iterations 50 --guardian-iterations 5 --generic-iterations 2
+BENCH_RULES_ARGS := --sightings 1000
+else
+BENCH_GENERATE_SIZE := 1000000
+BENCH_ACCESS_ARGS :=
+BENCH_RULES_ARGS :=
+endif
+
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: install $(VENV)/.bench-installed
+	$(EMBEDDED) sh -c 'export BENCH_SCALE=$(BENCH_SCALE) \
+	  && BENCH_FOREIGNERS=$(BENCH_GENERATE_SIZE) $(PY) bench/bench_generate.py \
 	  && BENCH_URL=$$($(PY) bench/national.py) \
-	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_access.py \
-	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_rules.py'
+	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_access.py $(BENCH_ACCESS_ARGS) \
+	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_rules.py $(BENCH_RULES_ARGS) \
+	  && DATABASE_URL=$$BENCH_URL $(PY) bench/suite.py $(BENCH_ARGS)'
 
 # Refresh the catalogs from the code and templates, then compile them (needs GNU gettext). The
 # compiled .mo files are committed, so running the portal or the tests does not need gettext.

@@ -1,13 +1,19 @@
-"""Make sure the national-scale benchmark database exists, then print its URL.
+"""Make sure the benchmark database of ``BENCH_SCALE`` exists, then print its URL.
 
-``make bench`` runs this before ``bench_access.py`` and ``bench_rules.py``: they measure the
-1,000,000-foreigner dataset of ``manage.py generate_dataset --foreigners 1000000 --seed 1``,
-which takes minutes to build, so it is built once and kept. The database sits next to
-``DATABASE_URL``'s, named ``timpora_bench`` (or ``BENCH_DATABASE``); it is created, migrated and
-filled when it holds fewer foreigners than ``BENCH_FOREIGNERS`` (default 1,000,000). Progress
-goes to stderr, the URL alone to stdout::
+``make bench`` runs this before the benchmarks: they measure a dataset of
+``manage.py generate_dataset --foreigners N --seed 1``, which takes minutes to build at national
+scale, so it is built once and kept. Two sizes (``BENCH_SCALE``):
 
-    DATABASE_URL=$(python bench/national.py) python bench/bench_rules.py
+- ``national`` (the default): 1,000,000 foreigners, 1.5 M permits, 2 M sightings, in the
+  database ``timpora_bench`` (8–10 minutes to build on two cores);
+- ``small``: 20,000 foreigners in ``timpora_bench_small`` (under a minute), for a quick run.
+
+The database sits next to ``DATABASE_URL``'s; ``BENCH_DATABASE`` and ``BENCH_FOREIGNERS``
+override the name and the size. It is created, migrated and filled when it holds fewer
+foreigners than wanted (an existing, smaller one is dropped first). Progress goes to stderr, the
+URL alone to stdout::
+
+    DATABASE_URL=$(BENCH_SCALE=small python bench/national.py) python bench/suite.py
 """
 
 import os
@@ -16,6 +22,12 @@ from urllib.parse import urlsplit
 
 import psycopg
 from bench_generate import manage, recreate, scratch_url
+
+# scale -> (database, foreigners)
+SCALES = {
+    "national": ("timpora_bench", 1_000_000),
+    "small": ("timpora_bench_small", 20_000),
+}
 
 
 def foreigner_count(url: str) -> int:
@@ -32,11 +44,16 @@ def main() -> int:
     if not url:
         print("DATABASE_URL is not set (run through `make bench` or set it).", file=sys.stderr)
         return 2
-    name = os.environ.get("BENCH_DATABASE", "timpora_bench")
+    scale = os.environ.get("BENCH_SCALE", "national")
+    if scale not in SCALES:
+        print(f"BENCH_SCALE must be one of {', '.join(SCALES)}, not {scale!r}.", file=sys.stderr)
+        return 2
+    default_name, default_size = SCALES[scale]
+    name = os.environ.get("BENCH_DATABASE", default_name)
     if name == urlsplit(url).path.lstrip("/"):
         print(f"{name} is DATABASE_URL's own database; set BENCH_DATABASE.", file=sys.stderr)
         return 2
-    wanted = int(os.environ.get("BENCH_FOREIGNERS", 1_000_000))
+    wanted = int(os.environ.get("BENCH_FOREIGNERS", default_size))
     bench_url = scratch_url(url, name)
     env = {**os.environ, "DATABASE_URL": bench_url}
     have = foreigner_count(bench_url)

@@ -328,6 +328,15 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "rule"], name="flag_state_rule_idx"),
+            # The alerts inbox: open flags, most severe and newest first; the page is read
+            # from the index in order instead of sorting every visible flag (issue 14).
+            models.Index(
+                models.F("severity").desc(),
+                models.F("opened_at").desc(),
+                models.F("id").desc(),
+                condition=Q(state__in=["open", "acknowledged"]),
+                name="flag_open_inbox_idx",
+            ),
             models.Index(fields=["foreigner", "state"], name="flag_foreigner_state_idx"),
             models.Index(
                 fields=["id"],

@@ -53,8 +53,11 @@ def visible_flags(user, *, base: QuerySet[Flag] | None = None) -> QuerySet[Flag]
         return qs
     if not access.sees_whole(Category.FLAG):
         qs = qs.filter(routed_to_q(access))
-    subject = Q(foreigner__in=visible_foreigners(user).values("pk")) | Q(
-        sighting__in=visible_sightings(user).values("pk")
+    # Correlated EXISTS, not IN (subquery): IN builds the whole visible set of people and
+    # sightings before looking at one flag (the person page's few flags cost a scan of the
+    # user's scope); EXISTS checks the flags at hand by primary key (issue 14).
+    subject = Q(Exists(visible_foreigners(user).filter(pk=OuterRef("foreigner_id")))) | Q(
+        Exists(visible_sightings(user).filter(pk=OuterRef("sighting_id")))
     )
     if access.can_read(Category.EMPLOYMENT):
         # A sponsor's own flag names no person: it is employment data.

@@ -24,7 +24,7 @@ from timpora.paging import Sort, list_page
 
 from . import services
 from .coordination.selectors import task_on_time_rates
-from .dashboard import dashboard_figures
+from .dashboard_cache import dashboard_figures_cached
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
 from .forms import (
@@ -37,6 +37,7 @@ from .forms import (
     SightingForm,
 )
 from .models import Flag, Sighting, SightingComment, SightingPhoto
+from .rules import RULES
 from .selectors import (
     actionable_flags,
     visible_flags,
@@ -296,10 +297,11 @@ def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[
 def flag_list(request):
     access = access_for(request.user)
     flags = visible_flags(request.user)
-    codes = flags.order_by("rule").values_list("rule", flat=True).distinct()
+    # Every rule of the registry: a DISTINCT over the visible flags scanned all of them (a
+    # million at national scale) on each visit, and listing a rule reveals nothing.
     form = FlagFilterForm(
         request.GET or None,
-        rules=[(code, rule_title(code)) for code in codes],
+        rules=[(code, rule_title(code)) for code in sorted(RULES)],
         user=request.user,
         # a flag's area is its person's residence or its sighting's place
         area=access.can_read(Category.RESIDENCE) and access.can_read(Category.SIGHTING),
@@ -401,7 +403,7 @@ def flag_resolve(request, pk: int):
 @login_required
 @require_GET
 def dashboard(request):
-    figures = dashboard_figures(request.user)
+    figures = dashboard_figures_cached(request.user)
     map_config = {
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -330,6 +330,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The outbox sweep (reports.outbox) runs sighting rules the broker never delivered: every
 # minute, for rows older than the grace period (younger ones are normally in flight). The fault
 # tests shorten both to watch a sweep happen.
+# How long the supervisor dashboard's figures are kept per user (issue 14: at most 5 minutes);
+# 0 computes them on every request.
+DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=300), 300)
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
 SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
 # Tasks between agencies: the assignee is reminded this many days before the due date.
