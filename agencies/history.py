@@ -29,12 +29,22 @@ if TYPE_CHECKING:  # models.py imports this module: the policy module would be a
 class Tracked:
     category: str  # the row's category: no event of it is shown without it
     fields: dict[str, str]  # shown field → its category; fields not named are never shown
+    # A region field of the row itself: its events are shown only inside the reader's scope
+    # (a residence in another kecamatan stays hidden with the residence).
+    scope_field: str = ""
 
 
 TRACKED: dict[str, Tracked] = {}  # event model label → what a reader may see of it
 
 
-def track(model: type[models.Model], *, category: str, fields: dict[str, str], exclude=()):
+def track(
+    model: type[models.Model],
+    *,
+    category: str,
+    fields: dict[str, str],
+    exclude=(),
+    scope_field: str = "",
+):
     """Install insert / update / delete history triggers on ``model``. ``updated_at`` is left
     out, so touching only it records nothing."""
     names = {f.name for f in model._meta.concrete_fields}
@@ -45,7 +55,9 @@ def track(model: type[models.Model], *, category: str, fields: dict[str, str], e
         exclude=[n for n in ("updated_at", *exclude) if n in names],
     )(model)
     event_model = model.pgh_event_model
-    TRACKED[event_model._meta.label] = Tracked(category=category, fields=dict(fields))
+    TRACKED[event_model._meta.label] = Tracked(
+        category=category, fields=dict(fields), scope_field=scope_field
+    )
     return model
 
 
@@ -71,15 +83,14 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-def readable_event_models(access: Access) -> list[str]:
-    return [label for label, spec in TRACKED.items() if access.can_read(spec.category)]
-
-
-def timeline(access: Access, events: Events, *, limit: int = 100) -> list[Entry]:
+def timeline(access: Access, events: Events, *, among, limit: int = 100) -> list[Entry]:
     """Entries (newest first) of ``events`` — an ``Events`` queryset already narrowed with
-    ``references()``/``tracks()`` to one record — for a reader with ``access``: events of
-    categories they cannot read are not fetched, fields they cannot read are not shown."""
-    readable = readable_event_models(access)
+    ``references()``/``tracks()`` to one record — of the tracked models ``among`` (rows that
+    belong to the record, not related records with their own scope), for a reader with
+    ``access``: events of categories they cannot read are not fetched, fields they cannot read
+    are not shown."""
+    labels = [event_model(m)._meta.label for m in among]
+    readable = [label for label in labels if access.can_read(TRACKED[label].category)]
     if not readable:
         return []
     rows = list(events.across(*readable).order_by("-pgh_created_at", "-pgh_id")[:limit])
@@ -88,18 +99,30 @@ def timeline(access: Access, events: Events, *, limit: int = 100) -> list[Entry]
     for row in rows:
         spec = TRACKED[row.pgh_model]
         model = _tracked_model(row.pgh_model)
-        shown = {n: c for n, c in spec.fields.items() if access.can_read(c)}
+        if spec.scope_field:
+            region_column = model._meta.get_field(spec.scope_field).attname
+            if not access.in_scope((row.pgh_data or {}).get(region_column)):
+                continue
+        # Event rows are keyed by column (``region_id``), the spec by field name.
+        columns = {
+            model._meta.get_field(n).attname: n
+            for n, c in spec.fields.items()
+            if access.can_read(c)
+        }
         if row.pgh_label == "update":
-            pairs = {k: v for k, v in (row.pgh_diff or {}).items() if k in shown}
+            pairs = {k: v for k, v in (row.pgh_diff or {}).items() if k in columns}
             if not pairs:
                 continue  # nothing this reader may see changed
-            changes = [Change(k, _label(model, k), old, new) for k, (old, new) in pairs.items()]
+            changes = [
+                Change(columns[k], _label(model, columns[k]), old, new)
+                for k, (old, new) in pairs.items()
+            ]
         else:
             data = row.pgh_data or {}
             changes = [
-                Change(k, _label(model, k), None, data[k])
-                for k in shown
-                if data.get(k) not in (None, "")
+                Change(name, _label(model, name), None, data[column])
+                for column, name in columns.items()
+                if data.get(column) not in (None, "")
             ]
         entries.append(
             Entry(

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin import ScopedAdminMixin
+from agencies.admin import PersonalRecordAdminMixin, ScopedAdminMixin
 
 from .models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
 from .selectors import visible_foreigners
@@ -63,7 +63,7 @@ class ResidenceInline(admin.TabularInline):
 
 
 @admin.register(Foreigner)
-class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ForeignerAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     selector = visible_foreigners
     list_display = ["full_name", "nationality", "sex", "birth_date", "residence_region"]
     list_filter = ["nationality", "sex"]
@@ -74,7 +74,7 @@ class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TravelDocument)
-class TravelDocumentAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class TravelDocumentAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["number", "issuing_country", "kind", "expires_on", "foreigner"]
     list_filter = ["kind"]
     search_fields = ["=number"]
@@ -96,7 +96,7 @@ class SponsorAdmin(admin.ModelAdmin):
 
 
 @admin.register(StayPermit)
-class StayPermitAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class StayPermitAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -114,7 +114,7 @@ class StayPermitAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Residence)
-class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class ResidenceAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "address", "region", "from_date", "to_date"]
     raw_id_fields = ["foreigner"]
     autocomplete_fields = ["region"]
@@ -122,7 +122,7 @@ class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Movement)
-class MovementAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class MovementAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "kind", "occurred_on", "port"]
     list_filter = ["kind"]
     raw_id_fields = ["foreigner", "travel_document", "recorded_by"]

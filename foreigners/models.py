@@ -483,6 +483,7 @@ track(
     Residence,
     category=Category.RESIDENCE,
     fields=dict.fromkeys(["address", "region", "from_date", "to_date"], Category.RESIDENCE),
+    scope_field="region",
 )
 track(
     Movement,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from pghistory.models import Events
 
 from agencies.access import Access, Category, access_for
 from agencies.models import region_prefix_q
@@ -17,6 +18,9 @@ from .models import (
     Foreigner,
     ForeignerGroupObjectPermission,
     ForeignerUserObjectPermission,
+    Movement,
+    Residence,
+    StayPermit,
     TravelDocument,
     normalize_name,
 )
@@ -93,3 +97,15 @@ def foreigner_search(
     if kecamatan:
         qs = qs.filter(region_prefix_q("residence_region", kecamatan))
     return qs
+
+
+def person_history(foreigner: Foreigner):
+    """The history events of a person and of the rows that belong to them (documents, permits,
+    residences, movements): an ``Events`` queryset for :func:`agencies.history.timeline`, which
+    keeps what the reader may read."""
+    return Events.objects.references(foreigner)
+
+
+# The rows that belong to a person (their history is the person's); sightings and flags have
+# their own scope and their own pages.
+PERSON_ROWS = (Foreigner, TravelDocument, StayPermit, Residence, Movement)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
+from agencies.audit import audit_read, record_accesses
+from agencies.history import timeline
 
 from . import services
 from .forms import (
@@ -28,7 +30,7 @@ from .forms import (
 )
 from .models import Residence, StayPermit, TravelDocument
 from .search import SearchCriteria, foreigner_by_document_number, foreigner_search, keyset_page
-from .selectors import visible_foreigners
+from .selectors import PERSON_ROWS, person_history, visible_foreigners
 
 CATEGORIES = ("identity", "document", "permit", "residence", "employment", "sighting", "flag")
 
@@ -86,6 +88,8 @@ def foreigner_list(request):
         )
     elif not form.is_bound:
         page = keyset_page(visible_foreigners(request.user))
+    shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
+    audit_read(request, shown={"foreigner": shown})
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
@@ -123,6 +127,7 @@ def foreigner_lookup(request):
             }
             for f in qs
         ]
+    audit_read(request, shown={"foreigner": [row["id"] for row in rows]})
     return JsonResponse({"results": rows})
 
 
@@ -156,6 +161,25 @@ def foreigner_detail(request, pk: int):
         ctx["flags"] = list(
             _reports_selectors().visible_flags(request.user).filter(foreigner=foreigner)[:50]
         )
+    ctx["history"] = timeline(access, person_history(foreigner), among=PERSON_ROWS)
+    # "Who accessed this record", for supervisors who may read the audit log; reading it is
+    # itself a read of those log rows.
+    if access.is_supervisor and access.can_read(Category.AUDIT):
+        ctx["show_accesses"] = True
+        ctx["accesses"] = list(record_accesses("foreigner", foreigner.pk))
+    audit_read(
+        request,
+        shown={
+            "foreigner": [foreigner.pk],
+            "traveldocument": [d.pk for d in ctx.get("documents", ())],
+            "staypermit": [p.pk for p in ctx.get("permits", ())],
+            "movement": [m.pk for m in ctx.get("movements", ())],
+            "residence": [r.pk for r in ctx.get("residences", ())],
+            "sighting": [s.pk for s in ctx.get("sightings", ())],
+            "flag": [f.pk for f in ctx.get("flags", ())],
+            "auditevent": [e.pk for e in ctx.get("accesses", ())],
+        },
+    )
     return render(request, "foreigners/foreigner_detail.html", ctx)
 
 
@@ -173,6 +197,7 @@ def foreigner_photo(request, pk: int):
     foreigner = get_object_or_404(visible_foreigners(request.user), pk=pk)
     if not foreigner.photo:
         raise Http404
+    audit_read(request, shown={"foreigner": [foreigner.pk]})
     response = FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -255,6 +280,7 @@ def foreigner_edit(request, pk: int):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
+    audit_read(request, shown={"foreigner": [foreigner.pk]})
     return render(
         request,
         "foreigners/record_form.html",
@@ -336,6 +362,10 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
     title = conf["title_edit"] if instance else conf["title_new"]
+    shown = {"foreigner": [foreigner.pk]}
+    if instance is not None:
+        shown[conf["model"]] = [instance.pk]
+    audit_read(request, shown=shown)
     return render(
         request,
         "foreigners/record_form.html",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin import ScopedAdminMixin
+from agencies.admin import PersonalRecordAdminMixin, ScopedAdminMixin
 
 from .models import Flag, RuleSettings, Sighting, SightingPhoto, WatchWindow
 from .selectors import visible_flags, visible_sightings
@@ -13,7 +13,7 @@ class SightingPhotoInline(admin.TabularInline):
 
 
 @admin.register(Sighting)
-class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SightingAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     selector = visible_sightings
     list_display = [
         "reference",
@@ -33,7 +33,7 @@ class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FlagAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     selector = visible_flags
     list_display = ["rule", "severity", "state", "subject_type", "subject_id", "opened_at"]
     list_filter = ["rule", "severity", "state"]

@@ -16,8 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pghistory.models import Events
 
 from agencies.access import access_for
+from agencies.audit import audit_read
+from agencies.history import timeline
 from foreigners.views import permissions
 
 from . import services
@@ -87,6 +90,7 @@ def sighting_create(request):
 @require_GET
 def sighting_submitted(request, pk: int):
     sighting = get_object_or_404(visible_sightings(request.user), pk=pk)
+    audit_read(request, shown={"sighting": [sighting.pk]})
     return render(request, "reports/sighting_submitted.html", {"sighting": sighting})
 
 
@@ -116,6 +120,7 @@ def sighting_queue(request):
             qs = qs.filter(Q(observed_at__gt=anchor) | Q(observed_at=anchor, id__gt=int(after)))
     rows = list(qs[: QUEUE_PAGE + 1])
     next_cursor = rows[QUEUE_PAGE - 1].pk if len(rows) > QUEUE_PAGE else None
+    audit_read(request, shown=_people_shown({"sighting": rows[:QUEUE_PAGE]}))
     return render(
         request,
         "reports/sighting_queue.html",
@@ -128,8 +133,25 @@ def sighting_queue(request):
     )
 
 
+def _people_shown(rows_by_type: dict) -> dict[str, list[int]]:
+    """Ids shown by rows that may name their person: the rows, and the people whose name the
+    page prints (``person_visible``, see ``with_person_visibility``)."""
+    shown = {kind: [row.pk for row in rows] for kind, rows in rows_by_type.items()}
+    shown["foreigner"] = [
+        row.foreigner_id
+        for rows in rows_by_type.values()
+        for row in rows
+        if row.foreigner_id and getattr(row, "person_visible", False)
+    ]
+    return shown
+
+
 def _sighting_context(request, sighting, **forms):
     access = access_for(request.user)
+    flags = list(visible_flags(request.user).filter(sighting=sighting)[:20])
+    shown = _people_shown({"sighting": [sighting]})
+    shown["flag"] = [f.pk for f in flags]
+    audit_read(request, shown=shown)
     return {
         "sighting": sighting,
         "can": permissions(access),
@@ -137,7 +159,8 @@ def _sighting_context(request, sighting, **forms):
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "flags": list(visible_flags(request.user).filter(sighting=sighting)[:20]),
+        "flags": flags,
+        "history": timeline(access, Events.objects.tracks(sighting), among=[Sighting]),
     }
 
 
@@ -237,6 +260,7 @@ def sighting_photo(request, pk: int):
     photo = get_object_or_404(
         SightingPhoto.objects.filter(sighting__in=visible_sightings(request.user)), pk=pk
     )
+    audit_read(request, shown={"sighting": [photo.sighting_id], "sightingphoto": [photo.pk]})
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -261,8 +285,9 @@ def flag_list(request):
         qs = qs.filter(state__in=Flag.OPEN_STATES)
     elif state != "all":
         qs = qs.filter(state=state)
-    qs = qs.order_by("-severity", "-opened_at", "-id")
-    return render(request, "reports/flag_list.html", {"form": form, "flags": list(qs[:100])})
+    rows = list(qs.order_by("-severity", "-opened_at", "-id")[:100])
+    audit_read(request, shown=_people_shown({"flag": rows}))
+    return render(request, "reports/flag_list.html", {"form": form, "flags": rows})
 
 
 def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
@@ -280,7 +305,9 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):
-    evidence = visible_evidence(access_for(request.user), flag.evidence)
+    access = access_for(request.user)
+    evidence = visible_evidence(access, flag.evidence)
+    audit_read(request, shown=_people_shown({"flag": [flag]}))
     return render(
         request,
         "reports/flag_detail.html",
@@ -290,6 +317,7 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "resolve_form": resolve_form or FlagResolveForm(),
             "can": permissions(access_for(request.user)),
             "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
+            "history": timeline(access, Events.objects.tracks(flag), among=[Flag]),
         },
         status=status,
     )
@@ -336,6 +364,14 @@ def flag_resolve(request, pk: int):
 @require_GET
 def dashboard(request):
     figures = dashboard_figures(request.user)
+    # Counts are aggregates; the expiring-permits list names people.
+    audit_read(
+        request,
+        shown={
+            "staypermit": [p.pk for p in figures.get("expiring", ())],
+            "foreigner": [p.foreigner_id for p in figures.get("expiring", ())],
+        },
+    )
     map_config = {
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
