@@ -49,7 +49,7 @@ def _merge(into: dict[str, set[int]], shown: Shown) -> None:
 
 
 def _as_json(shown: Mapping[str, set[int]]) -> dict[str, list[int]]:
-    return {key: sorted(ids) for key, ids in sorted(shown.items())}
+    return {key: sorted(ids) for key, ids in sorted(shown.items()) if ids}
 
 
 def _client_ip(request) -> str | None:

@@ -1,7 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import PersonalRecordAdminMixin, ScopedAdminMixin
 
@@ -31,33 +28,8 @@ class StayPermitInline(admin.TabularInline):
     autocomplete_fields = ["sponsor", "extends"]
 
 
-class ResidenceInlineFormSet(BaseInlineFormSet):
-    """At most one current residence among the rows submitted together.
-
-    Each row's own constraint check cannot see the other new rows (nor, for a new foreign
-    national, any row at all), so two current rows would reach the database's partial unique
-    index and fail with an IntegrityError instead of a message.
-    """
-
-    def clean(self):
-        super().clean()
-        current = [
-            form
-            for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if getattr(form, "cleaned_data", None)
-            and not form.cleaned_data.get("DELETE")
-            and not form.cleaned_data.get("to_date")
-        ]
-        if len(current) > 1:
-            raise ValidationError(
-                _("Only one residence can be current: give the others an end date (until).")
-            )
-
-
 class ResidenceInline(admin.TabularInline):
     model = Residence
-    formset = ResidenceInlineFormSet
     extra = 0
     autocomplete_fields = ["region"]
 
