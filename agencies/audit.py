@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils.module_loading import import_string
 
-from .access import access_for
 from .models import AuditEvent
+from .services.audit import audit_record
 
 Shown = Mapping[str | type[models.Model], Iterable[int]]
 
@@ -48,8 +48,13 @@ def _merge(into: dict[str, set[int]], shown: Shown) -> None:
         into.setdefault(_type_name(key), set()).update(int(pk) for pk in ids)
 
 
-def _as_json(shown: Mapping[str, set[int]]) -> dict[str, list[int]]:
-    return {key: sorted(ids) for key, ids in sorted(shown.items()) if ids}
+def shown_rows(*row_lists: Iterable[models.Model]) -> dict[type[models.Model], list[int]]:
+    """``shown`` for :func:`audit_read` from lists of model instances, grouped by model."""
+    shown: dict[type[models.Model], list[int]] = {}
+    for rows in row_lists:
+        for row in rows:
+            shown.setdefault(type(row), []).append(row.pk)
+    return shown
 
 
 def _client_ip(request) -> str | None:
@@ -90,35 +95,6 @@ def audit_read(
         return _write_read(request, _Pending(ids, route or _route(request), purpose or ""))
     return audit_record(
         user=user, action=AuditEvent.READ, route=route or "", shown=ids, purpose=purpose or ""
-    )
-
-
-def audit_record(
-    *,
-    user,
-    action: str,
-    subject_type: str = "",
-    subject_id: int | None = None,
-    detail: dict | None = None,
-    route: str = "",
-    shown: Mapping[str, set[int]] | None = None,
-    purpose: str = "",
-    ip: str | None = None,
-) -> AuditEvent:
-    """Insert one row of the access log (a read, a share, a request). The database gives it its
-    place in the hash chain; rows are never updated or deleted."""
-    access = access_for(user)
-    return AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        agency_id=access.agency_id,
-        action=action[:40],
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail or {},
-        route=route[:100],
-        shown=_as_json(shown or {}),
-        purpose=purpose[:300],
-        ip=ip,
     )
 
 
