@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
 from agencies.audit import audit_read, record_accesses, shown_rows
+from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 
 from . import services
@@ -33,8 +34,8 @@ from .registry import related_panels
 from .selectors import (
     PERSON_ROWS,
     foreigner_by_document_number,
+    foreigner_page,
     foreigner_search,
-    keyset_page,
     name_filter,
     person_history,
     visible_foreigners,
@@ -72,7 +73,7 @@ def foreigner_list(request):
     elif form.is_bound and form.is_valid():
         data = form.cleaned_data
         searched = True
-        page = keyset_page(
+        page = foreigner_page(
             foreigner_search(
                 request.user,
                 name=data.get("q") or "",
@@ -85,7 +86,7 @@ def foreigner_list(request):
             before=data.get("before"),
         )
     elif not form.is_bound:
-        page = keyset_page(visible_foreigners(request.user))
+        page = foreigner_page(visible_foreigners(request.user))
     shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
     audit_read(request, shown={"foreigner": shown})
     query = request.GET.copy()
@@ -173,19 +174,6 @@ def foreigner_photo(request, pk: int):
     return response
 
 
-def _apply_errors(form, exc: ValidationError, residence_form=None) -> None:
-    if hasattr(exc, "error_dict"):
-        prefix = services.RESIDENCE_ERROR_PREFIX
-        for field, errors in exc.error_dict.items():
-            if residence_form is not None and field.startswith(prefix):
-                name = field.removeprefix(prefix)
-                residence_form.add_error(name if name in residence_form.fields else None, errors)
-                continue
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_create(request):
@@ -208,7 +196,7 @@ def foreigner_create(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, residence_form)
+            form_errors_add(form, exc, prefixed={services.RESIDENCE_ERROR_PREFIX: residence_form})
         else:
             messages.success(request, _("The record was created."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -246,7 +234,7 @@ def foreigner_edit(request, pk: int):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -327,7 +315,7 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
