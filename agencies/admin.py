@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .access import access_for
+from .audit import audit_read
 from .models import (
     AccessRequest,
     Agency,
@@ -46,6 +47,38 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PersonalRecordAdminMixin(ReadOnlyMixin):
+    """The admin only reads records of personal data: people and their documents, permits,
+    residences and movements, sightings, flags. Their writes go through the portal's forms and
+    the services (validation, the person's scope region, photo re-encoding, the rules outbox),
+    so there is no second write path with weaker rules. Every list and record page the admin
+    shows is a read in the access log (agencies.audit)."""
+
+    def get_inlines(self, request, obj):
+        return [type(f"ReadOnly{i.__name__}", (ReadOnlyMixin, i), {}) for i in self.inlines]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # Evaluated here, the page's rows are cached for the template: no second query.
+            rows = list(changelist.result_list)
+            audit_read(request, shown={self.model: [row.pk for row in rows]})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        original = context.get("original")
+        if original is not None:
+            shown = {self.model: [original.pk]}
+            for inline in context.get("inline_admin_formsets", ()):
+                rows = [f.instance.pk for f in inline.formset.forms if f.instance.pk]
+                shown[inline.formset.model] = rows
+            audit_read(request, shown=shown)
+        return response
 
 
 @admin.register(Region)

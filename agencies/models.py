@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .categories import Category, Level
+from .history import track
 from .registry import subject_label
 
 # Kemendagri codes: 73 / 73.72 / 73.72.01 / 73.72.01.1004
@@ -513,9 +515,16 @@ class AccessRequest(models.Model):
 class AuditEvent(models.Model):
     """One processing of personal data: who read, searched, exported or changed what, when.
 
-    UU 27/2022 (PDP) Pasal 31: the controller records all processing activities. Rows are only
-    ever inserted (see :func:`agencies.services.audit_record`).
+    UU 27/2022 (PDP) Pasal 31: the controller records all processing activities. Reads write one
+    row per response (``action="read"``, the ids shown per record type in ``shown``, never a
+    value); changes of shares and requests write their own action. The table is insert-only in
+    the database and hash-chained (migration ``0005_audit_access_log``): a trigger refuses
+    UPDATE and DELETE, and each row stores the SHA-256 of its content and of the previous row's
+    hash, so ``manage.py verify_audit`` finds an edited or removed row. Write rows through
+    :mod:`agencies.audit`.
     """
+
+    READ = "read"
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -538,6 +547,14 @@ class AuditEvent(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=20, blank=True)
     subject_id = models.BigIntegerField(_("subject id"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    route = models.CharField(_("route"), max_length=100, blank=True)
+    # {"foreigner": [3, 7], "flag": [12]}: the ids of the records the response showed.
+    shown = models.JSONField(_("records shown"), default=dict, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Filled by the database trigger (never by Python): the chain link and this row's hash.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
@@ -546,7 +563,38 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "-at"], name="audit_subject_idx"),
             models.Index(fields=["user", "-at"], name="audit_user_idx"),
+            # "Who accessed this record": shown @> '{"foreigner": [pk]}' (core GIN, no contrib).
+            GinIndex(fields=["shown"], name="audit_shown_idx", opclasses=["jsonb_path_ops"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"
+
+
+# Every write to shares, access requests and the policy is history (agencies.history). They are
+# read only by who may read the audit category.
+track(
+    RecordShare,
+    category=Category.AUDIT,
+    fields=dict.fromkeys(
+        [
+            "subject_type",
+            "subject_id",
+            "user",
+            "agency",
+            "reason",
+            "expires_at",
+            "revoked_at",
+            "revoked_by",
+        ],
+        Category.AUDIT,
+    ),
+)
+track(
+    AccessRequest,
+    category=Category.AUDIT,
+    fields=dict.fromkeys(["status", "purpose", "decided_by", "decision_note"], Category.AUDIT),
+)
+track(
+    PolicyRule, category=Category.AUDIT, fields=dict.fromkeys(["level", "subset"], Category.AUDIT)
+)

@@ -23,6 +23,10 @@ What it does:
    query in hand-written SQL (both fetch the 51 rows the page needs).
 4. Prints the SQL queries per page for a small and a large result set and for a principal
    without shares and one with thousands: the number must not grow.
+5. Prints the access-log write's share of the page time: every page request inserts one
+   hash-chained access-log row (agencies.audit); its INSERT is timed inside the served requests.
+   The access log is insert-only, so the benchmark users and agencies that wrote rows stay
+   (deactivated) after cleanup and are reused by the next run.
 """
 
 from __future__ import annotations
@@ -149,27 +153,41 @@ def cleanup() -> dict:
         counts["sessions"] = Session.objects.filter(session_key__in=dead).delete()[0]
 
         Notification.objects.filter(recipient__in=users).delete()
-        AuditEvent.objects.filter(user__in=users).delete()
+        # The access log is insert-only: who it names stays, deactivated.
+        logged_users = AuditEvent.objects.filter(user__in=users).values("user_id")
+        logged_agencies = AuditEvent.objects.filter(agency__in=agencies).values("agency_id")
+        counts["kept (in the access log)"] = users.filter(pk__in=logged_users).update(
+            is_active=False
+        ) + agencies.filter(pk__in=logged_agencies).update(is_active=False)
+        users = users.exclude(pk__in=logged_users)
         Officer.objects.filter(user__in=users).delete()
         counts["users"] = users.delete()[1].get("auth.User", 0)
+        agencies = agencies.exclude(pk__in=logged_agencies).exclude(officers__isnull=False)
         counts["agencies"] = agencies.delete()[1].get("agencies.Agency", 0)
-        Group.objects.filter(pk__in=groups).delete()
+        Group.objects.filter(pk__in=groups, agency__isnull=True).delete()
     return counts
 
 
 def setup(n_shares: int, rng: random.Random) -> dict:
     user_model = get_user_model()
 
+    # update_or_create: agencies and users an earlier run logged reads for are kept (the access
+    # log is insert-only and refers to them) and come back here.
     def agency(label, kind, region, jurisdiction=()):
-        a = Agency.objects.create(
-            name=f"{MARK} {label}", short_name=label, kind=kind, region_id=region
+        a, _ = Agency.objects.update_or_create(
+            name=f"{MARK} {label}",
+            defaults={"short_name": label, "kind": kind, "region_id": region, "is_active": True},
         )
         a.jurisdiction.set(list(jurisdiction))
         return a
 
     def officer(label, a, role="officer", kecamatan=None):
-        u = user_model.objects.create(username=f"{MARK.lower()}-{label}")
-        Officer.objects.create(user=u, agency=a, role=role, kecamatan_id=kecamatan)
+        u, _ = user_model.objects.update_or_create(
+            username=f"{MARK.lower()}-{label}", defaults={"is_active": True}
+        )
+        Officer.objects.update_or_create(
+            user=u, defaults={"agency": a, "role": role, "kecamatan_id": kecamatan}
+        )
         return u
 
     kota = KOTA
@@ -476,8 +494,11 @@ def measure(label: str, user, url: str, args) -> tuple:
     client.force_login(user)
     access_forget(user)
     access = access_for(user)
-    # The page, as served.
-    page = timed(lambda: fetch_page(client, url), args.iterations)
+    # The page, as served; the access-log INSERT of each request timed inside it.
+    audit = AuditTimer()
+    with connection.execute_wrapper(audit):
+        page = timed(lambda: fetch_page(client, url), args.iterations)
+    audit_share = audit.total / sum(page) if audit.count else 0.0
     expected = fetch_page(client, url)
 
     # The page's query alone (ORM), and by hand.
@@ -517,7 +538,33 @@ def measure(label: str, user, url: str, args) -> tuple:
         f"\n{label}: scope {access.scope_codes}, {len(expected)} rows on the page; {same}"
         + (f"; guardian's version shows {len(extra)} more (expired shares)" if extra else "")
     )
-    return label, page, orm, raw, guardian, generic
+    print(
+        f"  access-log write: {audit.count} INSERTs in {len(page)} requests,"
+        f" p50 {percentiles(audit.samples)[0] if audit.samples else 0:.2f} ms,"
+        f" {audit_share:.1%} of the page time"
+    )
+    return label, page, orm, raw, guardian, generic, audit_share
+
+
+class AuditTimer:
+    """An execute wrapper timing the access-log INSERTs (one per page request)."""
+
+    def __init__(self):
+        self.samples: list[float] = []
+        self.total = 0.0
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if 'INSERT INTO "agencies_auditevent"' not in sql:
+            return execute(sql, params, many, context)
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - t
+            self.samples.append(elapsed)
+            self.total += elapsed
+            self.count += 1
 
 
 def report(principals: dict, args, rare: str) -> None:
@@ -533,15 +580,16 @@ def report(principals: dict, args, rare: str) -> None:
     print(
         "(page: the list page as served; ORM: its query alone; SQL: the same query by hand;"
         " guardian: the page with get_objects_for_user over the direct-FK share tables;"
-        " generic: over guardian's default object_pk tables)"
+        " generic: over guardian's default object_pk tables; audit: the access-log INSERT's"
+        " share of the page time)"
     )
     header = (
         f"{'principal':<18} {'page p50':>8} {'p95':>6} {'ORM p95':>8} {'SQL p50':>8} {'p95':>6} "
         f"{'ORM/SQL':>8} {'page/SQL':>9} {'guardian p50':>12} {'p95':>6} {'÷page':>6} "
-        f"{'generic p50':>12} {'p95':>7} {'÷page':>6}"
+        f"{'generic p50':>12} {'p95':>7} {'÷page':>6} {'audit':>6}"
     )
     print(header)
-    for label, page, orm, raw, guardian, generic in rows:
+    for label, page, orm, raw, guardian, generic, audit_share in rows:
         p50, p95 = percentiles(page)
         _o50, o95 = percentiles(orm)
         r50, r95 = percentiles(raw)
@@ -550,7 +598,7 @@ def report(principals: dict, args, rare: str) -> None:
         print(
             f"{label:<18} {p50:>8.1f} {p95:>6.1f} {o95:>8.1f} {r50:>8.1f} {r95:>6.1f} "
             f"{o95 / r95:>7.1f}x {p95 / r95:>8.1f}x {g50:>12.1f} {g95:>6.1f} {g50 / p50:>5.1f}x "
-            f"{x50:>12.1f} {x95:>7.1f} {x50 / p50:>5.1f}x"
+            f"{x50:>12.1f} {x95:>7.1f} {x50 / p50:>5.1f}x {audit_share:>6.1%}"
         )
     print("\nSQL queries per page request (must not grow with rows or shares):")
     cases = [

@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Category, access_for
-from agencies.admin import ScopedAdminMixin
+from agencies.admin import PersonalRecordAdminMixin, ScopedAdminMixin
 from agencies.models import Agency
 
 from . import services
@@ -41,39 +38,14 @@ class StayPermitInline(admin.TabularInline):
     autocomplete_fields = ["sponsor", "extends"]
 
 
-class ResidenceInlineFormSet(BaseInlineFormSet):
-    """At most one current residence among the rows submitted together.
-
-    Each row's own constraint check cannot see the other new rows (nor, for a new foreign
-    national, any row at all), so two current rows would reach the database's partial unique
-    index and fail with an IntegrityError instead of a message.
-    """
-
-    def clean(self):
-        super().clean()
-        current = [
-            form
-            for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if getattr(form, "cleaned_data", None)
-            and not form.cleaned_data.get("DELETE")
-            and not form.cleaned_data.get("to_date")
-        ]
-        if len(current) > 1:
-            raise ValidationError(
-                _("Only one residence can be current: give the others an end date (until).")
-            )
-
-
 class ResidenceInline(admin.TabularInline):
     model = Residence
-    formset = ResidenceInlineFormSet
     extra = 0
     autocomplete_fields = ["region"]
 
 
 @admin.register(Foreigner)
-class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ForeignerAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "nationality", "sex", "birth_date", "residence_region"]
     list_filter = ["nationality", "sex"]
     search_fields = ["search_name"]
@@ -83,7 +55,7 @@ class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TravelDocument)
-class TravelDocumentAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class TravelDocumentAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["number", "issuing_country", "kind", "expires_on", "foreigner"]
     list_filter = ["kind"]
     search_fields = ["=number"]
@@ -105,7 +77,7 @@ class SponsorAdmin(admin.ModelAdmin):
 
 
 @admin.register(StayPermit)
-class StayPermitAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class StayPermitAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -123,7 +95,7 @@ class StayPermitAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Residence)
-class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class ResidenceAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "address", "region", "from_date", "to_date"]
     raw_id_fields = ["foreigner"]
     autocomplete_fields = ["region"]
@@ -131,7 +103,7 @@ class ResidenceAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Movement)
-class MovementAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class MovementAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "kind", "occurred_on", "port", "visa_kind"]
     list_filter = ["kind", "visa_kind"]
     raw_id_fields = ["foreigner", "travel_document", "recorded_by"]
@@ -139,7 +111,7 @@ class MovementAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Sktt)
-class SkttAdmin(ByForeignerScopedMixin, admin.ModelAdmin):
+class SkttAdmin(PersonalRecordAdminMixin, ByForeignerScopedMixin, admin.ModelAdmin):
     list_display = ["foreigner", "number", "issued_on", "valid_until"]
     raw_id_fields = ["foreigner"]
     show_full_result_count = False

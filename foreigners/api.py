@@ -14,9 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from agencies.access import Category, access_for
+from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
 from agencies.models import REGION_CODE_RE, is_region_code
-from agencies.services import audit_record
 
 from .models import Foreigner, Residence, StayPermit, TravelDocument
 from .selectors import foreigner_search
@@ -99,10 +99,11 @@ class ForeignerSearchSerializer(serializers.Serializer):
     kecamatan = serializers.RegexField(REGION_CODE_RE, required=False, allow_blank=True)
 
 
-class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
+class ForeignerViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Foreign nationals the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
 
     serializer_class = ForeignerSerializer
+    audit_type = "foreigner"
 
     def get_queryset(self):
         params = self.request.query_params
@@ -129,16 +130,6 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ForeignerDetailSerializer if self.action == "retrieve" else ForeignerSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(
-            user=request.user,
-            action="api.foreigner.view",
-            subject_type="foreigner",
-            subject_id=int(kwargs["pk"]),
-        )
-        return response
-
     @extend_schema(request=ForeignerSearchSerializer, responses=ForeignerSerializer(many=True))
     @action(detail=False, methods=["post"])
     def search(self, request):
@@ -150,11 +141,6 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
         if criteria.get("document_number") and not access_for(request.user).can_read(C.DOCUMENT):
             raise PermissionDenied(_("Your agency may not search by document number."))
         qs = foreigner_search(request.user, **criteria)
-        audit_record(
-            user=request.user,
-            action="api.foreigner.search",
-            detail={k: bool(v) for k, v in criteria.items()},
-        )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(
             ForeignerSerializer(page, many=True, context=self.get_serializer_context()).data

@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from agencies.categories import Category
+from agencies.history import track
 from agencies.models import ShareRowFields, pattern_index, region_code_field
 
 from .countries import COUNTRY_CHOICES, validate_country
@@ -655,3 +657,68 @@ class ForeignerGroupObjectPermission(GroupObjectPermissionBase, ShareRowFields):
 
     def __str__(self) -> str:
         return f"{self.permission.codename} {self.content_object_id} → {self.group_id}"
+
+
+# Every write to a person's records is history (agencies.history): old → new per field, shown on
+# the person's page to readers of each field's category.
+_IDENTITY = [
+    "family_name",
+    "given_names",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "photo",
+]
+track(
+    Foreigner,
+    category=Category.IDENTITY,
+    fields={
+        **dict.fromkeys(_IDENTITY, Category.IDENTITY),
+        "occupation": Category.EMPLOYMENT,
+        "residence_region": Category.RESIDENCE,
+    },
+)
+track(
+    TravelDocument,
+    category=Category.DOCUMENT,
+    fields=dict.fromkeys(
+        ["kind", "number", "issuing_country", "issued_on", "expires_on"], Category.DOCUMENT
+    ),
+)
+track(
+    StayPermit,
+    category=Category.PERMIT,
+    fields={
+        **dict.fromkeys(
+            [
+                "kind",
+                "visa_index",
+                "number",
+                "issued_on",
+                "valid_from",
+                "valid_until",
+                "purpose",
+                "status",
+            ],
+            Category.PERMIT,
+        ),
+        "sponsor": Category.EMPLOYMENT,
+    },
+)
+track(
+    Residence,
+    category=Category.RESIDENCE,
+    fields=dict.fromkeys(["address", "region", "from_date", "to_date"], Category.RESIDENCE),
+    scope_field="region",
+)
+track(
+    Movement,
+    category=Category.PERMIT,
+    fields=dict.fromkeys(["kind", "occurred_on", "port"], Category.PERMIT),
+)
+track(
+    Sponsor,
+    category=Category.EMPLOYMENT,
+    fields=dict.fromkeys(["kind", "name", "nib", "address", "region"], Category.EMPLOYMENT),
+)

@@ -22,6 +22,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from pghistory.models import Events
 
 from agencies.access import Access, Category, access_for
 from agencies.models import region_prefix_q
@@ -31,6 +32,8 @@ from .models import (
     Foreigner,
     ForeignerGroupObjectPermission,
     ForeignerUserObjectPermission,
+    Movement,
+    Residence,
     StayPermit,
     TravelDocument,
     normalize_document_number,
@@ -217,3 +220,15 @@ def foreigner_page(qs: QuerySet[Foreigner], *, after: int | None = None, before:
     """One page of the foreigner list in (search_name, id) order (keyset, see
     :mod:`agencies.pagination`)."""
     return keyset_page(qs, key="search_name", size=PAGE_SIZE, after=after, before=before)
+
+
+def person_history(foreigner: Foreigner):
+    """The history events of a person and of the rows that belong to them (documents, permits,
+    residences, movements): an ``Events`` queryset for :func:`agencies.history.timeline`, which
+    keeps what the reader may read."""
+    return Events.objects.references(foreigner)
+
+
+# The rows that belong to a person (their history is the person's); sightings and flags have
+# their own scope and their own pages.
+PERSON_ROWS = (Foreigner, TravelDocument, StayPermit, Residence, Movement)

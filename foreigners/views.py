@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
+from agencies.audit import audit_read, record_accesses, shown_rows
 from agencies.form_errors import form_errors_add
+from agencies.history import timeline
 
 from . import services
 from .forms import (
@@ -30,10 +32,12 @@ from .forms import (
 from .models import Residence, StayPermit, TravelDocument
 from .registry import related_panels
 from .selectors import (
+    PERSON_ROWS,
     foreigner_by_document_number,
     foreigner_page,
     foreigner_search,
     name_filter,
+    person_history,
     visible_foreigners,
 )
 
@@ -84,6 +88,8 @@ def foreigner_list(request):
         )
     elif not form.is_bound:
         page = foreigner_page(visible_foreigners(request.user))
+    shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
+    audit_read(request, shown={"foreigner": shown})
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
@@ -118,6 +124,7 @@ def foreigner_lookup(request):
             }
             for f in qs
         ]
+    audit_read(request, shown={"foreigner": [row["id"] for row in rows]})
     return JsonResponse({"results": rows})
 
 
@@ -140,9 +147,19 @@ def foreigner_detail(request, pk: int):
     if access.can_read(Category.RESIDENCE):
         ctx["residences"] = list(foreigner.residences.select_related("region"))
     # Sections other apps add about the person (reports: sightings, flags), see registry.py.
+    panels = []
     for panel in related_panels():
         if access.can_read(panel.category):
             ctx[panel.name] = panel.rows(request.user, foreigner)
+            panels.append(panel.name)
+    ctx["history"] = timeline(access, person_history(foreigner), among=PERSON_ROWS)
+    # "Who accessed this record", for supervisors who may read the audit log; reading it is
+    # itself a read of those log rows.
+    if access.is_supervisor and access.can_read(Category.AUDIT):
+        ctx["show_accesses"] = True
+        ctx["accesses"] = list(record_accesses("foreigner", foreigner.pk))
+    sections = ("documents", "permits", "movements", "residences", "accesses", *panels)
+    audit_read(request, shown=shown_rows([foreigner], *(ctx.get(key, ()) for key in sections)))
     return render(request, "foreigners/foreigner_detail.html", ctx)
 
 
@@ -152,6 +169,7 @@ def foreigner_photo(request, pk: int):
     foreigner = get_object_or_404(visible_foreigners(request.user), pk=pk)
     if not foreigner.photo:
         raise Http404
+    audit_read(request, shown={"foreigner": [foreigner.pk]})
     response = FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -221,6 +239,7 @@ def foreigner_edit(request, pk: int):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
+    audit_read(request, shown={"foreigner": [foreigner.pk]})
     return render(
         request,
         "foreigners/record_form.html",
@@ -302,6 +321,10 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
     title = conf["title_edit"] if instance else conf["title_new"]
+    shown = {"foreigner": [foreigner.pk]}
+    if instance is not None:
+        shown[conf["model"]] = [instance.pk]
+    audit_read(request, shown=shown)
     return render(
         request,
         "foreigners/record_form.html",

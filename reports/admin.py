@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin import ScopedAdminMixin
+from agencies.admin import PersonalRecordAdminMixin, ScopedAdminMixin
 
 from .models import Flag, RuleSettings, Sighting, SightingPhoto, WatchWindow
 
@@ -12,7 +12,7 @@ class SightingPhotoInline(admin.TabularInline):
 
 
 @admin.register(Sighting)
-class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SightingAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "observed_at",
@@ -31,7 +31,7 @@ class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FlagAdmin(PersonalRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["rule", "severity", "state", "subject_type", "subject_id", "opened_at"]
     list_filter = ["rule", "severity", "state"]
     raw_id_fields = ["foreigner", "permit", "document", "sighting", "closed_by"]

@@ -6,9 +6,9 @@ from django.db.models import Q
 from rest_framework import serializers, viewsets
 
 from agencies.access import Category, access_for
+from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
 from agencies.models import is_region_code, region_prefix_q
-from agencies.services import audit_record
 
 from .evidence import reason_visible, visible_evidence
 from .figures import flag_evidence_live
@@ -50,10 +50,11 @@ class SightingSerializer(PolicyMaskedSerializer):
         fields = list(SIGHTING_FIELDS)
 
 
-class SightingViewSet(viewsets.ReadOnlyModelViewSet):
+class SightingViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
 
     serializer_class = SightingSerializer
+    audit_type = "sighting"
 
     def get_queryset(self):
         qs = visible_sightings(self.request.user)
@@ -64,16 +65,6 @@ class SightingViewSet(viewsets.ReadOnlyModelViewSet):
                 Q(apparent_nationality=nationality) | Q(foreigner__nationality=nationality)
             )
         return qs
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(
-            user=request.user,
-            action="api.sighting.view",
-            subject_type="sighting",
-            subject_id=int(kwargs["pk"]),
-        )
-        return response
 
 
 FLAG_FIELDS = {
@@ -122,11 +113,12 @@ class FlagSerializer(PolicyMaskedSerializer):
         fields = list(FLAG_FIELDS)
 
 
-class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+class FlagViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Flags routed to the user's agency whose subject the user may see.
     Filters: ``?kecamatan=73.72.03&nationality=CHN`` (of the flagged person)."""
 
     serializer_class = FlagSerializer
+    audit_type = "flag"
 
     def get_queryset(self):
         qs = visible_flags(self.request.user)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from agencies.categories import Category
+from agencies.history import track
 from agencies.models import Agency, ShareRowFields, pattern_index, region_code_field
 from foreigners.countries import COUNTRY_CHOICES, validate_country
 from foreigners.models import (
@@ -587,4 +589,36 @@ from .coordination.models import (  # noqa: E402, F401
     OperationFinding,
     OperationTarget,
     ReportJob,
+)
+
+# Every write to sightings and flags is history (agencies.history), shown on their pages.
+track(
+    Sighting,
+    category=Category.SIGHTING,
+    fields=dict.fromkeys(
+        [
+            "observed_at",
+            "region",
+            "place",
+            "activity",
+            "description",
+            "foreigner",
+            "apparent_nationality",
+            "apparent_sex",
+            "person_count",
+            "unidentified_description",
+            "review_status",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+        ],
+        Category.SIGHTING,
+    ),
+)
+track(
+    Flag,
+    category=Category.FLAG,
+    fields=dict.fromkeys(
+        ["rule", "severity", "state", "closed_at", "close_reason", "closed_by"], Category.FLAG
+    ),
 )

@@ -16,9 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pghistory.models import Events
 
 from agencies.access import Category, access_for
+from agencies.audit import audit_read
 from agencies.form_errors import form_errors_add
+from agencies.history import timeline
 from agencies.models import region_prefix_q
 from timpora.paging import Sort, list_page
 
@@ -83,6 +86,7 @@ def sighting_create(request):
 @require_GET
 def sighting_submitted(request, pk: int):
     sighting = get_object_or_404(visible_sightings(request.user), pk=pk)
+    audit_read(request, shown={"sighting": [sighting.pk]})
     return render(request, "reports/sighting_submitted.html", {"sighting": sighting})
 
 
@@ -120,6 +124,7 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
     )
     sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
     page = list_page(request, qs.order_by(*sort.ordering))
+    audit_read(request, shown=_people_shown({"sighting": page.rows}))
     return render(
         request,
         template,
@@ -132,6 +137,19 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
             "mine": mine,
         },
     )
+
+
+def _people_shown(rows_by_type: dict) -> dict[str, list[int]]:
+    """Ids shown by rows that may name their person: the rows, and the people whose name the
+    page prints (``person_visible``, see ``with_person_visibility``)."""
+    shown = {kind: [row.pk for row in rows] for kind, rows in rows_by_type.items()}
+    shown["foreigner"] = [
+        row.foreigner_id
+        for rows in rows_by_type.values()
+        for row in rows
+        if row.foreigner_id and getattr(row, "person_visible", False)
+    ]
+    return shown
 
 
 @login_required
@@ -160,12 +178,18 @@ def sighting_mine(request):
 
 
 def _sighting_context(request, sighting, **forms):
+    access = access_for(request.user)
+    flags = list(visible_flags(request.user).filter(sighting=sighting)[:20])
+    shown = _people_shown({"sighting": [sighting]})
+    shown["flag"] = [f.pk for f in flags]
+    audit_read(request, shown=shown)
     return {
         "sighting": sighting,
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "flags": list(visible_flags(request.user).filter(sighting=sighting)[:20]),
+        "flags": flags,
+        "history": timeline(access, Events.objects.tracks(sighting), among=[Sighting]),
     }
 
 
@@ -265,6 +289,7 @@ def sighting_photo(request, pk: int):
     photo = get_object_or_404(
         SightingPhoto.objects.filter(sighting__in=visible_sightings(request.user)), pk=pk
     )
+    audit_read(request, shown={"sighting": [photo.sighting_id], "sightingphoto": [photo.pk]})
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -327,6 +352,7 @@ def flag_list(request):
         qs = qs.filter(state=state)
     sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
     page = list_page(request, qs.order_by(*sort.ordering))
+    audit_read(request, shown=_people_shown({"flag": page.rows}))
     return render(
         request,
         "reports/flag_list.html",
@@ -349,7 +375,9 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):
-    evidence = visible_evidence(access_for(request.user), flag_evidence_live(flag))
+    access = access_for(request.user)
+    evidence = visible_evidence(access, flag_evidence_live(flag))
+    audit_read(request, shown=_people_shown({"flag": [flag]}))
     return render(
         request,
         "reports/flag_detail.html",
@@ -358,6 +386,7 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "evidence": evidence,
             "resolve_form": resolve_form or FlagResolveForm(),
             "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
+            "history": timeline(access, Events.objects.tracks(flag), among=[Flag]),
         },
         status=status,
     )
@@ -404,6 +433,14 @@ def flag_resolve(request, pk: int):
 @require_GET
 def dashboard(request):
     figures = dashboard_figures_cached(request.user)
+    # Counts are aggregates; the expiring-permits list names people.
+    audit_read(
+        request,
+        shown={
+            "staypermit": [p.pk for p in figures.get("expiring", ())],
+            "foreigner": [p.foreigner_id for p in figures.get("expiring", ())],
+        },
+    )
     map_config = {
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "agencies",
     "foreigners",
     "reports",
@@ -73,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: writes the one access-log row of a response that showed personal
+    # data (agencies.audit), and gives every write's history its user and URL (pghistory).
+    "agencies.audit.AuditMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
@@ -283,6 +289,13 @@ AXES_LOCKOUT_CALLABLE = "timpora.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "timpora.security.client_ip"
 
 # --- Django REST framework
+# History of every write (agencies.history): event tables refuse UPDATE and DELETE too.
+# https://django-pghistory.readthedocs.io/en/stable/settings/
+PGHISTORY_APPEND_ONLY = True
+# The user and URL are attached to the writes of these requests (GETs change no record, and
+# leaving them out keeps the statement rewriting off every page view).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from agencies.access import Category, access_for
+from agencies.audit import audit_read
 from reports.models import Flag, Sighting
 from reports.selectors import visible_flags, visible_sightings, with_person_visibility
 
@@ -37,4 +38,15 @@ def home(request):
             .select_related("region")
             .order_by("-created_at", "-id")[:5]
         )
+    # The home page names people (alerts) and lists sightings: one access-log row.
+    flags = ctx.get("open_flags", ())
+    sightings = [*ctx.get("pending_sightings", ()), *ctx.get("my_sightings", ())]
+    audit_read(
+        request,
+        shown={
+            "flag": [f.pk for f in flags],
+            "foreigner": [f.foreigner_id for f in flags if f.foreigner_id and f.person_visible],
+            "sighting": [s.pk for s in sightings],
+        },
+    )
     return render(request, "home.html", ctx)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from .audit_expect import audit_check, audit_mark
 from .oracle import sees_foreigner
 from .routes import ROUTES, Ctx, encode
 from .summary import record_figures
@@ -84,8 +85,10 @@ def _run(ctx: Ctx, client) -> list[str]:
     cases.sort(key=lambda item: item[1].method != "GET")
     for name, case in cases:
         call = client.get if case.method == "GET" else client.post
+        since = audit_mark()
         response = call(case.url, **encode(case))
         error = case.check(response) or (_no_leak(ctx, response) if case.method == "GET" else None)
+        error = error or audit_check(ctx, name, case, response, since)
         FIGURES["cases"] += 1
         FIGURES["get" if case.method == "GET" else "post"] += 1
         if error:
