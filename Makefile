@@ -50,7 +50,7 @@ bench: install
 # compiled .mo files are committed, so running the portal or the tests does not need gettext.
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 # Neither command touches the database; the placeholder URL only satisfies the settings.
-MESSAGES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused}
+MESSAGES_ENV := TIMPORA_DEVELOPMENT=1 DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused}
 messages: install
 	$(MESSAGES_ENV) $(PY) manage.py makemessages -l id -l en --no-obsolete $(MESSAGES_IGNORE)
 	$(MESSAGES_ENV) $(PY) manage.py compilemessages $(MESSAGES_IGNORE)

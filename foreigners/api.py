@@ -102,6 +102,7 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
     """Foreign nationals the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
 
     serializer_class = ForeignerSerializer
+    throttle_scope = None  # "lookup" on the search action
 
     def get_queryset(self):
         params = self.request.query_params
@@ -137,7 +138,8 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     @extend_schema(request=ForeignerSearchSerializer, responses=ForeignerSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    # Name and passport lookups have their own, lower rate (accounts.throttles.LookupThrottle).
+    @action(detail=False, methods=["post"], throttle_scope="lookup")
     def search(self, request):
         """Search by name, document number (where the policy lets you read documents),
         nationality and kecamatan; criteria travel in the body, never in the URL."""

@@ -1,0 +1,15 @@
+"""Settings of the test suite: the development defaults, a fast password hasher, and the
+second factor not enforced (the tests of tests/accounts turn it back on)."""
+
+import os
+
+# Tests run against the machine's servers (DATABASE_URL / REDIS_URL) as often as against the
+# embedded ones: either way they use the development defaults, never production ones.
+os.environ.setdefault("TIMPORA_DEVELOPMENT", "1")
+
+from timpora.settings import *  # noqa: E402,F403
+
+# Argon2 is slow on purpose; factories and logins in thousands of tests need a fast hash.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# force_login() gives no second factor: pages stay reachable in the other tests.
+TWO_FACTOR_ENFORCED = False
