@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.validators import validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
 from foreigners.forms import RegionChoiceField
 from foreigners.models import Foreigner
@@ -69,6 +70,7 @@ class SightingForm(forms.Form):
         label=_("Time observed"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[validate_event_time],
     )
     activity = forms.ChoiceField(label=_("Activity"), choices=Sighting.Activity.choices)
     description = forms.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, ShareRowFields, pattern_index, region_code_field
+from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES, validate_country
 from foreigners.models import (
     Foreigner,
@@ -54,7 +55,7 @@ class Sighting(models.Model):
         on_delete=models.PROTECT,
         related_name="sightings",
     )
-    observed_at = models.DateTimeField(_("observed at"))
+    observed_at = models.DateTimeField(_("observed at"), validators=[validate_event_time])
     region = region_code_field(
         verbose_name=_("kelurahan / kecamatan"),
         related_name="+",
@@ -432,8 +433,8 @@ class WatchWindow(models.Model):
     """A period (e.g. an election) during which political activity by foreigners is watched."""
 
     name = models.CharField(_("name"), max_length=120)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     region = region_code_field(
         verbose_name=_("region"),
         null=True,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agencies.access import Category, access_for
 from agencies.models import Region
+from agencies.validators import validate_event_time
 from foreigners.models import Foreigner
 from foreigners.selectors import visible_foreigners
 from foreigners.services import image_normalise
@@ -94,6 +95,10 @@ def sighting_submit(
                 )
             }
         )
+    try:
+        validate_event_time(observed_at)
+    except ValidationError as exc:
+        raise ValidationError({"observed_at": exc.messages}) from exc
     if observed_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"observed_at": _("The time observed cannot be in the future.")})
     if len(photos) > MAX_PHOTOS:

@@ -1,11 +1,12 @@
 """Timpora settings: one module, configured only through environment variables.
 
-Development defaults (``DEBUG`` on, a throw-away secret, loopback hosts) apply only in the
+Development defaults (a throw-away secret, loopback hosts, plain HTTP) apply only in the
 embedded development mode: under ``python -m timpora.embedded`` (``make run`` / ``make test``
 without URLs), or a plain ``manage.py`` with neither ``DATABASE_URL`` nor ``REDIS_URL`` set (it
 talks to those embedded servers). Anywhere else ``SECRET_KEY``, ``DEBUG`` and ``ALLOWED_HOSTS``
-must be set (as well as both URLs when ``DEBUG`` is off): a missing one stops the start, it is
-never guessed. ``manage.py check --deploy --fail-level WARNING`` passes with production values.
+must be set (as well as both URLs): a missing one stops the start, it is never guessed.
+``DEBUG`` is off by default even in development, so the demo shows the portal's own 404 and 500
+pages; ``DEBUG=1`` gives Django's debug pages to a developer. ``manage.py check --deploy --fail-level WARNING`` passes with production values.
 """
 
 from datetime import timedelta
@@ -45,15 +46,13 @@ def _required(name: str) -> str:
 
 # https://django-environ.readthedocs.io/en/latest/
 if DEVELOPMENT_MODE:
-    DEBUG = env.bool("DEBUG", default=True)
+    DEBUG = env.bool("DEBUG", default=False)
 else:
     _required("DEBUG")
     DEBUG = env.bool("DEBUG")
 
 SECRET_KEY = env("SECRET_KEY", default="") if DEVELOPMENT_MODE else _required("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off; see .env.example")
     SECRET_KEY = "embedded-development-only-not-secret-" + "x" * 20
 
 if DEVELOPMENT_MODE:
@@ -68,9 +67,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # beside a running `make run` (and fails naming the socket when it is not running).
 EMBEDDED_DATABASE_URL = f"postgresql://postgres:@/timpora?host={VAR_DIR / 'pgdata'}"
 EMBEDDED_REDIS_URL = f"unix://{VAR_DIR / 'redis' / 'redis.sock'}?db=0"
-if not env("DATABASE_URL", default="") or not env("REDIS_URL", default=""):
-    if not DEBUG:
-        raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set when DEBUG is off")
+if not DEVELOPMENT_MODE and not (env("DATABASE_URL", default="") and env("REDIS_URL", default="")):
+    raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must both be set; see .env.example")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -240,7 +238,7 @@ STORAGES = {
         # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
@@ -248,8 +246,8 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 # Development serves static files from the app directories as they change (and needs no
 # collectstatic); production serves the collected, hashed files indexed once at start-up.
-WHITENOISE_AUTOREFRESH = DEBUG
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEVELOPMENT_MODE
+WHITENOISE_USE_FINDERS = DEVELOPMENT_MODE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Photos: each at most 10 MB and 40 megapixels, checked before decoding (accounts.uploads);
@@ -313,13 +311,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# The development mode serves plain HTTP on the loopback interface; everything else is HTTPS.
+_HTTPS = not DEVELOPMENT_MODE
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+LANGUAGE_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
