@@ -130,4 +130,3 @@ class ApiInputMiddleware:
             if errors:
                 return JsonResponse(errors, status=400)
         return self.get_response(request)
-

@@ -91,7 +91,9 @@ class Foreigner(TimestampedModel):
     given_names = models.CharField(_("given names"), max_length=150, blank=True)
     search_name = models.CharField(max_length=260, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date of birth"), validators=[validate_date_in_range, validate_not_in_future])
+    birth_date = models.DateField(
+        _("date of birth"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     nationality = country_field(_("nationality"), db_index=True)
     photo = models.ImageField(_("photo"), upload_to="foreigners/photos/%Y/%m/", blank=True)
@@ -165,7 +167,9 @@ class TravelDocument(TimestampedModel):
         validators=[RegexValidator(r"^[A-Z0-9<]{5,20}$", _("Use 5–20 capital letters or digits."))],
     )
     issuing_country = country_field(_("issuing country"))
-    issued_on = models.DateField(_("issued on"), validators=[validate_date_in_range, validate_not_in_future])
+    issued_on = models.DateField(
+        _("issued on"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     expires_on = models.DateField(_("expires on"), validators=[validate_date_in_range])
 
     class Meta:
@@ -266,7 +270,9 @@ class StayPermit(TimestampedModel):
         ],
     )
     number = models.CharField(_("permit number"), max_length=30, unique=True)
-    issued_on = models.DateField(_("issued on"), validators=[validate_date_in_range, validate_not_in_future])
+    issued_on = models.DateField(
+        _("issued on"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     valid_from = models.DateField(_("valid from"), validators=[validate_date_in_range])
     valid_until = models.DateField(_("valid until"), validators=[validate_date_in_range])
     sponsor = models.ForeignKey(
@@ -336,7 +342,9 @@ class Residence(TimestampedModel):
     latitude = latitude_field()
     longitude = longitude_field()
     from_date = models.DateField(_("from"), validators=[validate_date_in_range])
-    to_date = models.DateField(_("until"), null=True, blank=True, validators=[validate_date_in_range])
+    to_date = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     class Meta:
         verbose_name = _("residence")
@@ -372,7 +380,9 @@ class Movement(TimestampedModel):
         related_name="movements",
     )
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    occurred_on = models.DateField(_("date"), validators=[validate_date_in_range, validate_not_in_future])
+    occurred_on = models.DateField(
+        _("date"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     port = models.CharField(_("port (TPI)"), max_length=120)
     travel_document = models.ForeignKey(
         TravelDocument,

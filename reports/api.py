@@ -12,6 +12,7 @@ from agencies.masking import PolicyMaskedSerializer
 from agencies.models import region_prefix_q
 from agencies.services import audit_record
 
+from .api_submit import SightingSubmitMixin
 from .models import Flag, Sighting
 from .selectors import reason_visible, visible_evidence, visible_flags, visible_sightings
 
@@ -51,8 +52,9 @@ class SightingSerializer(PolicyMaskedSerializer):
         fields = list(SIGHTING_FIELDS)
 
 
-class SightingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
+class SightingViewSet(SightingSubmitMixin, viewsets.ReadOnlyModelViewSet):
+    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``.
+    ``POST`` submits one (reports.api_submit)."""
 
     serializer_class = SightingSerializer
 

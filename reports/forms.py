@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django import forms
 from django.utils import timezone
@@ -111,6 +112,11 @@ class SightingForm(forms.Form):
         label=_("Photos (up to 5)"),
         required=False,
     )
+    # One-time token of this form: a retried POST (weak link, double tap) finds the sighting
+    # the first one made instead of making another (reports.services.sighting_submit).
+    submission_key = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +125,7 @@ class SightingForm(forms.Form):
         self.fields["region"].queryset = regions
         if not self.is_bound:
             self.fields["observed_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            self.fields["submission_key"].initial = secrets.token_urlsafe(24)
 
     def clean(self):
         data = super().clean()

@@ -56,6 +56,9 @@ class Sighting(models.Model):
         related_name="sightings",
     )
     observed_at = models.DateTimeField(_("observed at"), validators=[validate_event_time])
+    submission_key = models.CharField(
+        _("submission key"), max_length=64, blank=True, default="", editable=False
+    )
     region = region_code_field(
         verbose_name=_("kelurahan / kecamatan"),
         related_name="+",
@@ -115,6 +118,13 @@ class Sighting(models.Model):
         ordering = ["-observed_at", "-id"]
         constraints = [
             coordinates_both_or_neither("sighting"),
+            # A retried submission (the form's one-time token, the API's Idempotency-Key) finds
+            # the sighting the first attempt made instead of making a second one.
+            models.UniqueConstraint(
+                fields=["reporter", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="sighting_submission_key_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(person_count__gte=1), name="sighting_person_count_positive"
             ),
@@ -162,6 +172,16 @@ class SightingPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=sighting_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Of the file as uploaded (the stored image is a re-encoded copy without metadata).
+    sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64, blank=True)
+    # The camera's GPS position from the dropped EXIF, kept as sighting data (category
+    # "sighting"), shown only where the sighting is.
+    gps_latitude = models.DecimalField(
+        _("camera latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    gps_longitude = models.DecimalField(
+        _("camera longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("sighting photo")

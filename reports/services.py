@@ -13,16 +13,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.access import Category, access_for
 from agencies.models import Region
 from agencies.validators import validate_event_time
+from foreigners.images import image_accept
 from foreigners.models import Foreigner
 from foreigners.selectors import visible_foreigners
-from foreigners.services import image_normalise
 
 from .dispatch import sighting_rules_enqueue
 from .models import Flag, Sighting, SightingComment, SightingPhoto
@@ -72,6 +72,7 @@ def sighting_submit(
     person_count: int = 1,
     unidentified_description: str = "",
     photos: Sequence = (),
+    submission_key: str = "",
 ) -> Sighting:
     """Record a sighting from the field with up to five photos.
 
@@ -83,6 +84,8 @@ def sighting_submit(
     access = access_for(reporter)
     if not can_submit_sightings(reporter):
         raise PermissionDenied(_("Your account may not submit sightings."))
+    if submission_key and (done := _submitted(reporter, submission_key)) is not None:
+        return done
     if not sighting_regions(reporter).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Choose a place inside your own area.")})
     if foreigner is not None and not visible_foreigners(reporter).filter(pk=foreigner.pk).exists():
@@ -105,7 +108,15 @@ def sighting_submit(
         raise ValidationError({"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}})
     if (latitude is None) != (longitude is None):
         raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
-    images = [image_normalise(photo) for photo in photos]
+    images = []
+    for index, photo in enumerate(photos, start=1):
+        try:
+            images.append(image_accept(photo))
+        except ValidationError as exc:
+            name = getattr(photo, "name", "") or str(index)
+            raise ValidationError(
+                {"photos": [f"{name[:80]}: {message}" for message in exc.messages]}
+            ) from exc
 
     sighting = Sighting(
         reporter=reporter,
@@ -123,14 +134,40 @@ def sighting_submit(
         person_count=person_count,
         unidentified_description="" if foreigner else unidentified_description,
     )
+    sighting.submission_key = submission_key
     sighting.full_clean(exclude=["reference", "reporter", "reporting_agency", "region"])
-    sighting.save()
-    for index, image in enumerate(images, start=1):
-        photo = SightingPhoto(sighting=sighting)
-        photo.image.save(f"{index}.jpg", image, save=False)
-        photo.save()
+    try:
+        with transaction.atomic():
+            sighting.save()
+    except IntegrityError:
+        # The same submission committed meanwhile (two retries at once): the unique key made
+        # this insert wait for it and fail; answer with the sighting it made.
+        if submission_key and (done := _submitted(reporter, submission_key)) is not None:
+            return done
+        raise
+    stored: list[str] = []
+    try:
+        for index, image in enumerate(images, start=1):
+            photo = SightingPhoto(
+                sighting=sighting,
+                sha256=image.sha256,
+                gps_latitude=image.latitude,
+                gps_longitude=image.longitude,
+            )
+            photo.image.save(f"{index}.jpg", image.content, save=False)
+            stored.append(photo.image.name)
+            photo.save()
+    except BaseException:
+        # The rows roll back with the transaction; their files must not stay behind.
+        for name in stored:
+            SightingPhoto.image.field.storage.delete(name)
+        raise
     sighting_rules_enqueue(sighting_id=sighting.pk)
     return sighting
+
+
+def _submitted(reporter, submission_key: str) -> Sighting | None:
+    return Sighting.objects.filter(reporter=reporter, submission_key=submission_key).first()
 
 
 def _reviewable(user, sighting_id: int) -> Sighting:

@@ -250,7 +250,7 @@ WHITENOISE_AUTOREFRESH = DEVELOPMENT_MODE
 WHITENOISE_USE_FINDERS = DEVELOPMENT_MODE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-# Photos: each at most 10 MB and 40 megapixels, checked before decoding (accounts.uploads);
+# Photos: each at most 10 MB and 40 megapixels, checked before decoding (foreigners.images);
 # at most UPLOAD_MAX_FILES files in one request (Django refuses more: CVE-2023-24580).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000

@@ -17,6 +17,4 @@ def code_of(device: TOTPDevice, drift: int = 0) -> str:
 
 
 def sign_in(client, username, password=PASSWORD, address="203.0.113.7"):
-    return client.post(
-        "/masuk/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/masuk/", {"username": username, "password": password}, REMOTE_ADDR=address)

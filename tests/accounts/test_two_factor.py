@@ -62,9 +62,7 @@ def test_plain_officer_signs_in_with_a_password_only_unless_required_for_all(
     assert client.get("/").status_code == 302
 
 
-def test_enrolment_shows_a_server_drawn_qr_code_confirms_and_gives_backup_codes(
-    client, supervisor
-):
+def test_enrolment_shows_a_server_drawn_qr_code_confirms_and_gives_backup_codes(client, supervisor):
     sign_in(client, supervisor.username)
     page = client.get("/akun/dua-langkah/")
     html = page.content.decode()
@@ -76,7 +74,9 @@ def test_enrolment_shows_a_server_drawn_qr_code_confirms_and_gives_backup_codes(
     client.get("/akun/dua-langkah/")
     assert TOTPDevice.objects.filter(user=supervisor).count() == 1
 
-    wrong = client.post("/akun/dua-langkah/", {"token": "000000" if code_of(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/akun/dua-langkah/", {"token": "000000" if code_of(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200
     assert not TOTPDevice.objects.get(pk=device.pk).confirmed
 
@@ -111,7 +111,9 @@ def test_sign_in_asks_for_the_code_and_a_code_works_once(client, supervisor):
 def test_next_after_the_code_never_leaves_the_site(client, supervisor):
     device = _enrolled(supervisor)
     sign_in(client, supervisor.username)
-    response = client.post("/masuk/kode/", {"token": code_of(device), "next": "https://evil.example/"})
+    response = client.post(
+        "/masuk/kode/", {"token": code_of(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
