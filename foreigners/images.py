@@ -41,6 +41,14 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
+def _too_many_pixels() -> ValidationError:
+    return _refuse(
+        _("The photo has too many pixels (%(mp)d megapixels at most).")
+        % {"mp": settings.UPLOAD_MAX_PIXELS // 1_000_000},
+        "too_many_pixels",
+    )
+
+
 def _sniff(head: bytes) -> str | None:
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
@@ -80,11 +88,7 @@ def image_accept(upload, *, max_side: int = PHOTO_MAX_SIDE) -> AcceptedImage:
             # Image.open reads only the header: the size is known before any pixel is decoded.
             width, height = img.size
             if width * height > settings.UPLOAD_MAX_PIXELS:
-                raise _refuse(
-                    _("The photo has too many pixels (%(mp)d megapixels at most).")
-                    % {"mp": settings.UPLOAD_MAX_PIXELS // 1_000_000},
-                    "too_many_pixels",
-                )
+                raise _too_many_pixels()
             latitude, longitude = _gps(img)
             img.load()
             img = ImageOps.exif_transpose(img)
@@ -94,7 +98,10 @@ def image_accept(upload, *, max_side: int = PHOTO_MAX_SIDE) -> AcceptedImage:
             img.save(out, format="JPEG", quality=82, optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow's own limit (twice Image.MAX_IMAGE_PIXELS), hit while reading the header.
+        raise _too_many_pixels() from exc
+    except UnidentifiedImageError as exc:
         raise _refuse(_("The file is not a photo we can read."), "bad_image") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise _refuse(_("The photo is damaged or incomplete."), "damaged") from exc

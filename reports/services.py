@@ -157,12 +157,12 @@ def sighting_submit(
             photo.image.save(f"{index}.jpg", image.content, save=False)
             stored.append(photo.image.name)
             photo.save()
+        sighting_rules_enqueue(sighting_id=sighting.pk)
     except BaseException:
         # The rows roll back with the transaction; their files must not stay behind.
         for name in stored:
             SightingPhoto.image.field.storage.delete(name)
         raise
-    sighting_rules_enqueue(sighting_id=sighting.pk)
     return sighting
 
 

@@ -251,10 +251,11 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT_MODE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Photos: each at most 10 MB and 40 megapixels, checked before decoding (foreigners.images);
-# at most UPLOAD_MAX_FILES files in one request (Django refuses more: CVE-2023-24580).
+# a form takes at most 5 photos (a field error beyond), and Django refuses a request carrying
+# more than 10 files outright (400, CVE-2023-24580).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
-DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Dashboard map (Leaflet, vendored). No tile server by default: pages load nothing from
 # outside the server, and the map still shows kecamatan markers and sighting points on a blank
