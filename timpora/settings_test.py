@@ -13,3 +13,9 @@ from timpora.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # force_login() gives no second factor: pages stay reachable in the other tests.
 TWO_FACTOR_ENFORCED = False
+# The authorization matrix and the fuzz test send thousands of API requests per account in a
+# minute; the throttle tests set their own low rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"user_or_token": "100000/min", "lookup": "100000/min"},
+}

@@ -1,0 +1,92 @@
+"""API throttles (per account, per token, lookups) and API parameters that used to answer 500."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from accounts.throttles import UserOrTokenThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def enforcement_off(settings):
+    # These tests are about throttles; the second factor has its own tests.
+    settings.TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _rates(api="5/min", lookup="3/min"):
+    from django.conf import settings
+
+    conf = dict(settings.REST_FRAMEWORK)
+    conf["DEFAULT_THROTTLE_RATES"] = {"user_or_token": api, "lookup": lookup}
+    return override_settings(REST_FRAMEWORK=conf)
+
+
+def test_api_is_throttled_per_account(client, polres_officer, kemenag_officer):
+    client.force_login(polres_officer)
+    with _rates(api="5/min"):
+        codes = [client.get("/api/v1/flags/").status_code for _ in range(6)]
+        assert codes == [200] * 5 + [429]
+        client.force_login(kemenag_officer)
+        assert client.get("/api/v1/flags/").status_code == 200
+
+
+def test_name_and_passport_lookups_have_their_own_lower_rate(client, kanim_officer):
+    client.force_login(kanim_officer)
+    with _rates(api="100/min", lookup="3/min"):
+        search = [
+            client.post(
+                "/api/v1/foreigners/search/", {"name": "smith"}, content_type="application/json"
+            ).status_code
+            for _ in range(4)
+        ]
+        assert search == [200, 200, 200, 429]
+        # Lists without a lookup are not counted against it...
+        assert client.get("/api/v1/foreigners/").status_code == 200
+        # ...and the page lookups share the account's lookup budget.
+        page = client.get("/orang-asing/", {"q": "smith"})
+        assert page.status_code == 429
+        assert "Retry-After" in page
+        assert client.get("/orang-asing/").status_code == 200
+
+
+def test_a_token_gets_its_own_budget_apart_from_its_account():
+    class Request:
+        def __init__(self, user, auth):
+            self.user, self.auth, self.META = user, auth, {"REMOTE_ADDR": "192.0.2.1"}
+
+    class User:
+        pk, is_authenticated = 7, True
+
+    class Token:
+        pk = "abc"
+
+    throttle = UserOrTokenThrottle()
+    assert throttle.get_cache_key(Request(User(), None), None).endswith("user-7")
+    assert throttle.get_cache_key(Request(User(), Token()), None).endswith("token-abc")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"nationality": "CH\x00N"},
+        {"kecamatan": "73.72\x00"},
+        {"nationality": "\x1b[31m"},
+        {"page": "1\x00"},
+        {"nationality": "x" * 5000},
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["foreigners", "sightings", "flags"])
+def test_unusable_api_parameters_answer_400_field_by_field(client, kanim_officer, endpoint, query):
+    client.force_login(kanim_officer)
+    response = client.get(f"/api/v1/{endpoint}/", query)
+    assert response.status_code == 400
+    assert set(response.json()) == set(query)
