@@ -284,7 +284,7 @@ def test_no_form_or_api_input_gives_a_5xx_or_leaves_data_behind(client, world, p
                         response = client.get(action, data)
                     check(f"{name} {form['method']} {field}={value!r:.30}", response, before)
 
-    for resource, pk in world["ids"].items():
+    for resource in world["ids"]:
         for param in ("kecamatan", "nationality", "page", "q"):
             for value in TEXTS:
                 before = _counts(tables)
