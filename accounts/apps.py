@@ -11,4 +11,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready: signals needs the user model.
+        from django import forms
+
+        from agencies.validators import validate_no_control_characters
+
         from . import signals  # noqa: F401  (connects the receivers)
+
+        # Every text field of every form (portal, admin, sign-in) refuses control characters
+        # with a field error, as Django's CharField already does for NUL. Subclasses with
+        # validators of their own (email, URL, slug) keep theirs; their syntax excludes them.
+        forms.CharField.default_validators = [validate_no_control_characters]

@@ -15,7 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from .inputs import unusable_text
+from agencies.validators import unusable_text
+
 from .policy import two_factor_required
 
 SESSION_LOGIN_AT = "accounts_login_at"

@@ -1,4 +1,5 @@
-"""Bounds on the dates people type, shared by every app's models and forms.
+"""Bounds on what people type (dates, control characters), shared by every app's models and
+forms.
 
 A date outside them is a typing slip or an attack (year 1 became a BC timestamp after the time
 zone shift and broke every page showing it), never a fact the portal records.
@@ -7,9 +8,11 @@ zone shift and broke every page showing it), never a fact the portal records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -47,3 +50,31 @@ def validate_event_time(value: dt.datetime) -> None:
 
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+# C0 controls other than tab, newline and carriage return, DEL, and C1 controls. Format
+# characters (right-to-left marks, zero-width joiners of emoji) are text and stay allowed.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def unusable_text(value: str, max_chars: int | None = None) -> str | None:
+    """The reason ``value`` cannot be accepted, or None."""
+    if "\x00" in value:
+        return gettext("Null characters are not allowed.")
+    if CONTROL_CHARS.search(value):
+        return gettext("Control characters are not allowed.")
+    if max_chars is not None and len(value) > max_chars:
+        return gettext("Ensure this value has at most %(limit)d characters (it has %(show)d).") % {
+            "limit": max_chars,
+            "show": len(value),
+        }
+    return None
+
+
+def validate_no_control_characters(value: str) -> None:
+    """A form field validator: no control characters (NUL is refused by Django's own
+    ``ProhibitNullCharactersValidator``, which every ``CharField`` has)."""
+    if isinstance(value, str) and CONTROL_CHARS.search(value.replace("\x00", "")):
+        raise ValidationError(
+            gettext("Control characters are not allowed."), code="control_characters"
+        )

@@ -90,3 +90,28 @@ def test_unusable_api_parameters_answer_400_field_by_field(client, kanim_officer
     response = client.get(f"/api/v1/{endpoint}/", query)
     assert response.status_code == 400
     assert set(response.json()) == set(query)
+
+
+@pytest.mark.parametrize("text", ["escape \x1b[31m red", "bell \x07", "del \x7f", "c1 \x85 next line"])
+def test_control_characters_in_a_form_are_a_field_error_and_nothing_is_stored(
+    client, camat_soreang, text
+):
+    from reports.models import Sighting
+    from tests.reports.test_views import sighting_form
+
+    client.force_login(camat_soreang)
+    response = client.post("/laporan/baru/", sighting_form(description=text))
+    assert response.status_code == 200
+    assert "Control characters are not allowed." in response.content.decode()
+    assert not Sighting.objects.exists()
+
+
+def test_tabs_newlines_emoji_and_right_to_left_text_are_accepted(client, camat_soreang):
+    from reports.models import Sighting
+    from tests.reports.test_views import sighting_form
+
+    client.force_login(camat_soreang)
+    text = "Baris satu\r\n\tbaris dua 👮🏽‍♀️ \u202eعربى\u202c"
+    response = client.post("/laporan/baru/", sighting_form(description=text))
+    assert response.status_code == 302
+    assert Sighting.objects.get().description == text
