@@ -92,7 +92,9 @@ def test_unusable_api_parameters_answer_400_field_by_field(client, kanim_officer
     assert set(response.json()) == set(query)
 
 
-@pytest.mark.parametrize("text", ["escape \x1b[31m red", "bell \x07", "del \x7f", "c1 \x85 next line"])
+@pytest.mark.parametrize(
+    "text", ["escape \x1b[31m red", "bell \x07", "del \x7f", "c1 \x85 next line"]
+)
 def test_control_characters_in_a_form_are_a_field_error_and_nothing_is_stored(
     client, camat_soreang, text
 ):

@@ -186,3 +186,17 @@ def test_password_validators_want_twelve_characters_and_no_common_password():
         with pytest.raises(ValidationError):
             validate_password(bad)
     validate_password("kanim-parepare-2026")
+
+
+def test_demo_code_command_prints_the_current_code_in_development_only(supervisor, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    device = _enrolled(supervisor)
+    out = StringIO()
+    call_command("otp_code", supervisor.username, stdout=out)
+    assert out.getvalue().strip() == code_of(device)
+    settings.DEVELOPMENT_MODE = False
+    with pytest.raises(CommandError):
+        call_command("otp_code", supervisor.username, stdout=out)
