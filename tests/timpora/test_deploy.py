@@ -211,7 +211,12 @@ def test_development_mode_keeps_its_defaults_without_the_variables():
         del env[name]
     result = _manage("diffsettings", env=env)
     assert result.returncode == 0, result.stderr
-    assert "DEBUG = True" in result.stdout
+    assert "SECRET_KEY = 'embedded-development-only" in result.stdout
+    assert "SESSION_COOKIE_SECURE = True" not in result.stdout  # plain HTTP on loopback
+    # Debug pages stay off unless asked for: the demo shows the portal's own 404 and 500.
+    assert "DEBUG = True" not in result.stdout
+    debug = _manage("diffsettings", env={**env, "DEBUG": "1"})
+    assert "DEBUG = True" in debug.stdout
 
 
 def test_production_settings_turn_on_secure_cookies_hsts_csp_and_short_sessions():
