@@ -8,8 +8,6 @@ value refused on the page is refused here with the same message, field by field.
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -19,10 +17,9 @@ from rest_framework.response import Response
 from foreigners.selectors import visible_foreigners
 
 from . import services
-from .forms import SightingForm
+from .forms import SUBMISSION_KEY_RE, SightingForm
 from .models import Sighting
 
-IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SCALARS = (str, int, float)
 
 
@@ -49,7 +46,7 @@ class SightingSubmitMixin:
         if not services.can_submit_sightings(request.user):
             raise PermissionDenied(_("Your account may not submit sightings."))
         key = request.headers.get("Idempotency-Key", "")
-        if key and not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        if key and not SUBMISSION_KEY_RE.fullmatch(key):
             return Response(
                 {"Idempotency-Key": [_("Use 16 to 64 letters, digits, '-' or '_'.")]},
                 status=status.HTTP_400_BAD_REQUEST,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from django import forms
@@ -16,6 +17,8 @@ from foreigners.models import Foreigner
 
 from .models import Flag, Sighting
 from .services import MAX_PHOTOS, sighting_regions
+
+SUBMISSION_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -114,9 +117,7 @@ class SightingForm(forms.Form):
     )
     # One-time token of this form: a retried POST (weak link, double tap) finds the sighting
     # the first one made instead of making another (reports.services.sighting_submit).
-    submission_key = forms.RegexField(
-        regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput
-    )
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +127,11 @@ class SightingForm(forms.Form):
         if not self.is_bound:
             self.fields["observed_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
             self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+
+    def clean_submission_key(self) -> str:
+        # A token this form did not make (tampered, truncated) is no token: a fresh submission.
+        key = self.cleaned_data.get("submission_key") or ""
+        return key if SUBMISSION_KEY_RE.fullmatch(key) else ""
 
     def clean(self):
         data = super().clean()
