@@ -126,3 +126,13 @@ def test_static_files_stay_cacheable(client):
     response = client.get("/static/css/timpora.css")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_a_request_with_too_many_files_gets_the_portals_400_page(client, camat_soreang):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(camat_soreang)
+    files = [SimpleUploadedFile(f"{i}.jpg", b"x", content_type="image/jpeg") for i in range(11)]
+    response = client.post("/laporan/baru/", {"photos": files})
+    assert response.status_code == 400
+    assert "Timpora" in response.content.decode()
