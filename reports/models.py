@@ -57,7 +57,7 @@ class Sighting(models.Model):
     )
     observed_at = models.DateTimeField(_("observed at"), validators=[validate_event_time])
     submission_key = models.CharField(
-        _("submission key"), max_length=64, blank=True, default="", editable=False
+        _("submission key"), max_length=64, blank=True, default="", db_default="", editable=False
     )
     region = region_code_field(
         verbose_name=_("kelurahan / kecamatan"),
@@ -173,7 +173,9 @@ class SightingPhoto(models.Model):
     image = models.ImageField(_("photo"), upload_to=sighting_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Of the file as uploaded (the stored image is a re-encoded copy without metadata).
-    sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64, blank=True)
+    sha256 = models.CharField(
+        _("SHA-256 of the upload"), max_length=64, blank=True, default="", db_default=""
+    )
     # The camera's GPS position from the dropped EXIF, kept as sighting data (category
     # "sighting"), shown only where the sighting is.
     gps_latitude = models.DecimalField(
