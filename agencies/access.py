@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
@@ -91,6 +92,52 @@ class Access:
     @property
     def is_agency_admin(self) -> bool:
         return self.role == Officer.Role.AGENCY_ADMIN
+
+    # --- Capabilities: the one home of "may this user do X" beyond a category level.
+
+    @property
+    def can_submit_sightings(self) -> bool:
+        """Sightings are submitted by officers of an agency whose policy writes sightings (the
+        system admin has no agency to report for)."""
+        return self.can_write(Category.SIGHTING) and self.agency_id is not None
+
+    @property
+    def can_review_sightings(self) -> bool:
+        """Reviewing sightings is the records office's job: those who may write sightings *and*
+        identity records (the Kanim under the default policy)."""
+        return self.can_write(Category.SIGHTING) and self.can_write(Category.IDENTITY)
+
+    @property
+    def can_share(self) -> bool:
+        """Sharing a record (what the sharer sees by their own scope) is a supervisor's call."""
+        return self.is_supervisor
+
+    @property
+    def can_request_access(self) -> bool:
+        return self.is_active and not self.is_system_admin
+
+    def can_decide_requests_of(self, agency_id: int | None) -> bool:
+        """Access requests to an agency's records are decided by its supervisors."""
+        return self.is_system_admin or (self.is_supervisor and self.agency_id == agency_id)
+
+    @property
+    def can_manage_officers(self) -> bool:
+        """An agency admin manages the officer accounts of their own agency (in the admin site,
+        which also requires a staff account)."""
+        return self.role == Officer.Role.AGENCY_ADMIN and self.agency_id is not None
+
+    @cached_property
+    def template_flags(self) -> dict:
+        """What templates test (``can.read.permit``, ``can.review``…), built once per Access:
+        the context processor ``timpora.context_processors.portal`` hands it to every page."""
+        return {
+            "read": {c: self.can_read(c) for c in Category.ALL},
+            "write": {c: self.can_write(c) for c in Category.ALL},
+            "submit": self.can_submit_sightings,
+            "review": self.can_review_sightings,
+            "share": self.can_share,
+            "active": self.is_active,
+        }
 
     def region_q(self, field: str) -> Q:
         """A filter keeping rows whose region ``field`` lies inside the user's scope."""

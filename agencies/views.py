@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from .access import access_for
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
+from .registry import is_shareable
 from .services import (
-    SHAREABLE,
     access_request_create,
     access_request_decide,
     owning_agency,
@@ -36,7 +36,7 @@ def _officer_access(request):
 
 
 def _subject(subject_type: str) -> str:
-    if subject_type not in SHAREABLE:
+    if not is_shareable(subject_type):
         raise Http404
     return subject_type
 

@@ -15,8 +15,8 @@ from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 
 from .countries import COUNTRY_CHOICES
-from .models import Foreigner, Residence, StayPermit, TravelDocument
-from .search import (
+from .models import Foreigner, Residence, StayPermit, TravelDocument, normalize_document_number
+from .selectors import (
     PERMIT_STATUS_CANCELLED,
     PERMIT_STATUS_EXPIRED,
     PERMIT_STATUS_NONE,
@@ -190,7 +190,7 @@ class DocumentForm(TokenMixin, forms.ModelForm):
         self.init_token()
 
     def clean_number(self):
-        return (self.cleaned_data.get("number") or "").upper().replace(" ", "")
+        return normalize_document_number(self.cleaned_data.get("number"))
 
 
 class PermitForm(TokenMixin, forms.ModelForm):

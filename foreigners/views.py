@@ -27,18 +27,14 @@ from .forms import (
     SearchForm,
 )
 from .models import Residence, StayPermit, TravelDocument
-from .search import SearchCriteria, foreigner_by_document_number, foreigner_search, keyset_page
-from .selectors import visible_foreigners
-
-CATEGORIES = ("identity", "document", "permit", "residence", "employment", "sighting", "flag")
-
-
-def permissions(access) -> dict:
-    """``{"read": {category: bool}, "write": {…}}`` for templates."""
-    return {
-        "read": {c: access.can_read(c) for c in CATEGORIES},
-        "write": {c: access.can_write(c) for c in CATEGORIES},
-    }
+from .registry import related_panels
+from .selectors import (
+    foreigner_by_document_number,
+    foreigner_search,
+    keyset_page,
+    name_filter,
+    visible_foreigners,
+)
 
 
 def _require_write(request, category: str) -> None:
@@ -71,16 +67,16 @@ def foreigner_list(request):
             )
     elif form.is_bound and form.is_valid():
         data = form.cleaned_data
-        criteria = SearchCriteria(
-            name=data.get("q") or "",
-            nationality=data.get("nationality") or "",
-            permit_kind=data.get("permit_kind") or "",
-            permit_status=data.get("permit_status") or "",
-            kecamatan=data.get("kecamatan") or "",
-        )
         searched = True
         page = keyset_page(
-            foreigner_search(request.user, criteria),
+            foreigner_search(
+                request.user,
+                name=data.get("q") or "",
+                nationality=data.get("nationality") or "",
+                permit_kind=data.get("permit_kind") or "",
+                permit_status=data.get("permit_status") or "",
+                kecamatan=data.get("kecamatan") or "",
+            ),
             after=data.get("after"),
             before=data.get("before"),
         )
@@ -99,7 +95,6 @@ def foreigner_list(request):
             "number_results": number_results,
             "searched": searched,
             "query": query.urlencode(),
-            "can": permissions(access),
         },
     )
 
@@ -108,8 +103,6 @@ def foreigner_list(request):
 @require_GET
 def foreigner_lookup(request):
     """Up to ten visible foreign nationals whose name words start with ``q`` (for pickers)."""
-    from .search import name_filter
-
     q = (request.GET.get("q") or "").strip()
     rows = []
     if len(q) >= 2:
@@ -133,38 +126,22 @@ def foreigner_detail(request, pk: int):
         visible_foreigners(request.user).select_related("residence_region"), pk=pk
     )
     access = access_for(request.user)
-    can = permissions(access)
-    ctx = {"foreigner": foreigner, "can": can}
-    if can["read"]["document"]:
+    ctx = {"foreigner": foreigner}
+    if access.can_read(Category.DOCUMENT):
         ctx["documents"] = list(foreigner.documents.all())
-    if can["read"]["permit"]:
+    if access.can_read(Category.PERMIT):
         permits = list(
             foreigner.permits.select_related("sponsor", "extends").order_by("valid_from", "id")
         )
         ctx["permits"] = permits
         ctx["movements"] = list(foreigner.movements.all()[:50])
-    if can["read"]["residence"]:
+    if access.can_read(Category.RESIDENCE):
         ctx["residences"] = list(foreigner.residences.select_related("region"))
-    if can["read"]["sighting"]:
-        from_reports = _reports_selectors()
-        ctx["sightings"] = list(
-            from_reports.visible_sightings(request.user)
-            .filter(foreigner=foreigner)
-            .select_related("region")[:50]
-        )
-    if can["read"]["flag"]:
-        ctx["flags"] = list(
-            _reports_selectors().visible_flags(request.user).filter(foreigner=foreigner)[:50]
-        )
+    # Sections other apps add about the person (reports: sightings, flags), see registry.py.
+    for panel in related_panels():
+        if access.can_read(panel.category):
+            ctx[panel.name] = panel.rows(request.user, foreigner)
     return render(request, "foreigners/foreigner_detail.html", ctx)
-
-
-def _reports_selectors():
-    # The detail page shows reports about the person; imported lazily because the apps depend
-    # one way (reports → foreigners) and only this page joins them.
-    from reports import selectors
-
-    return selectors
 
 
 @login_required

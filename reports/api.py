@@ -13,8 +13,9 @@ from agencies.models import region_prefix_q
 from agencies.services import audit_record
 
 from .api_submit import SightingSubmitMixin
+from .evidence import reason_visible, visible_evidence
 from .models import Flag, Sighting
-from .selectors import reason_visible, visible_evidence, visible_flags, visible_sightings
+from .selectors import visible_flags, visible_sightings
 
 C = Category
 REGION_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
@@ -93,7 +94,7 @@ FLAG_FIELDS = {
     "opened_at": C.FLAG,
     "closed_at": C.FLAG,
     # Evidence quotes permit, document and residence facts: each key is masked by its own
-    # category (reports.selectors.EVIDENCE_CATEGORIES).
+    # category (reports.evidence.EVIDENCE).
     "evidence": C.FLAG,
 }
 

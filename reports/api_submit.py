@@ -14,6 +14,7 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from agencies.access import access_for
 from foreigners.selectors import visible_foreigners
 
 from . import services
@@ -43,7 +44,7 @@ class SightingSubmitMixin:
     """``create`` for the sightings viewset."""
 
     def create(self, request, *args, **kwargs):
-        if not services.can_submit_sightings(request.user):
+        if not access_for(request.user).can_submit_sightings:
             raise PermissionDenied(_("Your account may not submit sightings."))
         key = request.headers.get("Idempotency-Key", "")
         if key and not SUBMISSION_KEY_RE.fullmatch(key):

@@ -1,5 +1,6 @@
-"""Settings of the test suite: the development defaults, a fast password hasher, and the
-second factor not enforced (the tests of tests/accounts turn it back on)."""
+"""Settings of the test suite: the development defaults and the second factor not enforced (the
+tests of tests/accounts turn it back on). tests/conftest.py adds per-worker settings (cache key
+prefix, media directory, a fast password hasher)."""
 
 import os
 
@@ -9,8 +10,6 @@ os.environ.setdefault("TIMPORA_DEVELOPMENT", "1")
 
 from timpora.settings import *  # noqa: E402,F403
 
-# Argon2 is slow on purpose; factories and logins in thousands of tests need a fast hash.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # force_login() gives no second factor: pages stay reachable in the other tests.
 TWO_FACTOR_ENFORCED = False
 # The authorization matrix and the fuzz test send thousands of API requests per account in a

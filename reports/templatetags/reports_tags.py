@@ -6,8 +6,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
+from reports.evidence import evidence_label as _evidence_label
+from reports.evidence import reason_visible
 from reports.rules import RULES
-from reports.selectors import reason_visible
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def rule_title(code: str) -> str:
 @register.simple_tag(takes_context=True)
 def flag_reason(context, flag, chars: int = 0) -> str:
     """The flag's reason in the current language, or a "restricted" note when the sentence
-    quotes evidence the user may not read (reports.selectors.reason_visible)."""
+    quotes evidence the user may not read (reports.evidence.reason_visible)."""
     if not reason_visible(access_for(context["request"].user), flag.evidence):
         return str(_("Details restricted: they quote data your agency may not read."))
     english = (get_language() or "").startswith("en") and flag.reason_en
@@ -31,34 +32,6 @@ def flag_reason(context, flag, chars: int = 0) -> str:
     return Truncator(text).chars(chars) if chars else text
 
 
-# Labels of the keys rules write into Flag.evidence (reports/rules/); an unknown key shows as is.
-EVIDENCE_LABELS = {
-    "activity": _("Activity"),
-    "apparent_nationality": _("Apparent nationality"),
-    "as_of": _("As of"),
-    "days_after_expiry": _("Days after the permit ended"),
-    "days_left": _("Days left"),
-    "days_overstayed": _("Days overstayed"),
-    "deportation_recommended": _("Deportation recommended"),
-    "expires_on": _("Expires on"),
-    "fine_estimate": _("Estimated fine (Rupiah)"),
-    "fine_per_day": _("Fine per day (Rupiah)"),
-    "kecamatan": _("Kecamatan"),
-    "last_seen": _("Last seen"),
-    "observed_on": _("Observed on"),
-    "permit_kind": _("Permit kind"),
-    "permit_valid_until": _("Permit valid until"),
-    "reference": _("Reference"),
-    "region": _("Region"),
-    "registered_kecamatan": _("Registered kecamatan"),
-    "sightings": _("Sightings"),
-    "valid_until": _("Valid until"),
-    "visa_index": _("Visa index"),
-    "window": _("Election watch window"),
-    "window_id": _("Election watch window"),
-}
-
-
 @register.filter
 def evidence_label(key: str) -> str:
-    return str(EVIDENCE_LABELS.get(key, key))
+    return _evidence_label(key)

@@ -17,9 +17,21 @@ def enforcement_off(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_counters():
-    cache.clear()
+    """Throttle counters live in the shared Redis cache, keyed by user id, and each run's test
+    database numbers its users from 1 again: drop this run's keys (only them: other xdist
+    workers use the same Redis database)."""
+
+    def drop():
+        keys = [
+            f"throttle_{scope}_user-{pk}"
+            for scope in ("user_or_token", "lookup")
+            for pk in range(1, 200)
+        ]
+        cache.delete_many(keys)
+
+    drop()
     yield
-    cache.clear()
+    drop()
 
 
 def _rates(api="5/min", lookup="3/min"):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from reports import services
 from reports.models import Sighting, SightingPhoto
+from reports.services import sightings as services
 
 from .test_views import jpeg, sighting_form
 
