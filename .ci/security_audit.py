@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CODE = ["accounts", "agencies", "foreigners", "reports", "timpora"]
+CODE = ["accounts", "agencies", "devdata", "foreigners", "reports", "timpora"]
 
 
 def pip_audit() -> bool:
