@@ -116,7 +116,7 @@ def test_control_characters_in_a_form_are_a_field_error_and_nothing_is_stored(
     client.force_login(camat_soreang)
     response = client.post("/laporan/baru/", sighting_form(description=text))
     assert response.status_code == 200
-    assert "Control characters are not allowed." in response.content.decode()
+    assert "Karakter kontrol tidak diperbolehkan." in response.content.decode()
     assert not Sighting.objects.exists()
 
 
