@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import access_for
+from .form_errors import form_errors_add
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
 from .registry import is_shareable
@@ -41,14 +42,6 @@ def _subject(subject_type: str) -> str:
     return subject_type
 
 
-def _apply_errors(form, err: ValidationError) -> None:
-    if hasattr(err, "error_dict"):
-        for field, errors in err.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, err.messages)
-
-
 @login_required
 def access_request_new(request, subject_type: str, pk: int):
     """An officer asks, with a purpose, to see a record they cannot (or only masked) see."""
@@ -67,7 +60,7 @@ def access_request_new(request, subject_type: str, pk: int):
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as err:
-            _apply_errors(form, err)
+            form_errors_add(form, err)
         else:
             messages.success(request, _("Your request was sent to the owning agency."))
             return redirect("access-request-list")
@@ -127,7 +120,7 @@ def access_request_decide_view(request, pk: int):
 
 def _supervisor(request):
     access = _officer_access(request)
-    if not access.is_supervisor:
+    if not access.can_share:
         raise Http404
     return access
 
@@ -163,7 +156,7 @@ def share_new(request, subject_type: str, pk: int):
                 agency=form.cleaned_data.get("agency"),
             )
         except ValidationError as err:
-            _apply_errors(form, err)
+            form_errors_add(form, err)
         else:
             messages.success(request, _("The record was shared."))
             return redirect("share-list")

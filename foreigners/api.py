@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from agencies.access import Category, access_for
 from agencies.masking import PolicyMaskedSerializer
+from agencies.models import REGION_CODE_RE, is_region_code
 from agencies.services import audit_record
 
 from .models import Foreigner, Residence, StayPermit, TravelDocument
@@ -95,7 +96,7 @@ class ForeignerSearchSerializer(serializers.Serializer):
         r"^[A-Za-z0-9< ]{0,24}$", required=False, allow_blank=True
     )
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    kecamatan = serializers.RegexField(r"^[\d.]{2,13}$", required=False, allow_blank=True)
+    kecamatan = serializers.RegexField(REGION_CODE_RE, required=False, allow_blank=True)
 
 
 class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -109,7 +110,9 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
         qs = foreigner_search(
             self.request.user,
             nationality=params.get("nationality", ""),
-            kecamatan=params.get("kecamatan", "") if _region_ok(params.get("kecamatan")) else "",
+            kecamatan=params.get("kecamatan", "")
+            if is_region_code(params.get("kecamatan"))
+            else "",
         )
         if self.action == "retrieve":
             access = access_for(self.request.user)
@@ -158,9 +161,3 @@ class ForeignerViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(
             ForeignerSerializer(page, many=True, context=self.get_serializer_context()).data
         )
-
-
-def _region_ok(code: str | None) -> bool:
-    import re
-
-    return bool(code) and re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", code) is not None

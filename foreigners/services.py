@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.access import access_for
+
 from .images import image_normalise
 from .models import Foreigner, Residence, StayPermit, TravelDocument
 
@@ -83,8 +85,6 @@ def foreigner_create(
     (a kelurahan), from_date and optional coordinates. With ``user``, the region must lie in that
     user's scope, so the new record is visible to its creator. Errors of both parts are raised
     together (residence ones keyed ``residence-<field>``) before anything is written."""
-    from agencies.access import access_for
-
     foreigner = Foreigner()
     _assign(foreigner, data, FOREIGNER_FIELDS)
     first = Residence(foreigner=foreigner)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
+from agencies.form_errors import form_errors_add
 
 from . import services
 from .forms import (
@@ -30,8 +31,8 @@ from .models import Residence, StayPermit, TravelDocument
 from .registry import related_panels
 from .selectors import (
     foreigner_by_document_number,
+    foreigner_page,
     foreigner_search,
-    keyset_page,
     name_filter,
     visible_foreigners,
 )
@@ -68,7 +69,7 @@ def foreigner_list(request):
     elif form.is_bound and form.is_valid():
         data = form.cleaned_data
         searched = True
-        page = keyset_page(
+        page = foreigner_page(
             foreigner_search(
                 request.user,
                 name=data.get("q") or "",
@@ -81,7 +82,7 @@ def foreigner_list(request):
             before=data.get("before"),
         )
     elif not form.is_bound:
-        page = keyset_page(visible_foreigners(request.user))
+        page = foreigner_page(visible_foreigners(request.user))
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
@@ -155,19 +156,6 @@ def foreigner_photo(request, pk: int):
     return response
 
 
-def _apply_errors(form, exc: ValidationError, residence_form=None) -> None:
-    if hasattr(exc, "error_dict"):
-        prefix = services.RESIDENCE_ERROR_PREFIX
-        for field, errors in exc.error_dict.items():
-            if residence_form is not None and field.startswith(prefix):
-                name = field.removeprefix(prefix)
-                residence_form.add_error(name if name in residence_form.fields else None, errors)
-                continue
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_create(request):
@@ -190,7 +178,7 @@ def foreigner_create(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, residence_form)
+            form_errors_add(form, exc, prefixed={services.RESIDENCE_ERROR_PREFIX: residence_form})
         else:
             messages.success(request, _("The record was created."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -228,7 +216,7 @@ def foreigner_edit(request, pk: int):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -308,7 +296,7 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
 from agencies.access import Category, access_for
 from agencies.masking import PolicyMaskedSerializer
-from agencies.models import region_prefix_q
+from agencies.models import is_region_code, region_prefix_q
 from agencies.services import audit_record
 
 from .api_submit import SightingSubmitMixin
@@ -18,12 +16,11 @@ from .models import Flag, Sighting
 from .selectors import visible_flags, visible_sightings
 
 C = Category
-REGION_RE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
 
 
 def _region_param(request) -> str:
     code = request.query_params.get("kecamatan", "")
-    return code if REGION_RE.fullmatch(code) else ""
+    return code if is_region_code(code) else ""
 
 
 SIGHTING_FIELDS = {
