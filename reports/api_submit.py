@@ -15,7 +15,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from agencies.access import access_for
-from foreigners.selectors import visible_foreigners
 
 from . import services
 from .forms import SUBMISSION_KEY_RE, SightingForm
@@ -59,14 +58,6 @@ class SightingSubmitMixin:
         if not form.is_valid():
             return Response(_field_errors(form.errors), status=status.HTTP_400_BAD_REQUEST)
         cleaned = form.cleaned_data
-        foreigner = None
-        if cleaned.get("foreigner"):
-            foreigner = visible_foreigners(request.user).filter(pk=cleaned["foreigner"]).first()
-            if foreigner is None:
-                return Response(
-                    {"foreigner": [_("No such person in the register.")]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
         replay = (
             bool(key)
             and Sighting.objects.filter(reporter=request.user, submission_key=key).exists()
@@ -81,7 +72,7 @@ class SightingSubmitMixin:
                 description=cleaned["description"],
                 latitude=cleaned.get("latitude"),
                 longitude=cleaned.get("longitude"),
-                foreigner=foreigner,
+                foreigner_id=cleaned.get("foreigner"),
                 apparent_nationality=cleaned.get("apparent_nationality") or "",
                 apparent_sex=cleaned.get("apparent_sex") or "",
                 person_count=cleaned.get("person_count") or 1,
