@@ -104,6 +104,7 @@ class ForeignerViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ForeignerSerializer
     audit_type = "foreigner"
+    throttle_scope = None  # "lookup" on the search action
 
     def get_queryset(self):
         params = self.request.query_params
@@ -131,7 +132,8 @@ class ForeignerViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
         return ForeignerDetailSerializer if self.action == "retrieve" else ForeignerSerializer
 
     @extend_schema(request=ForeignerSearchSerializer, responses=ForeignerSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    # Name and passport lookups have their own, lower rate (accounts.throttles.LookupThrottle).
+    @action(detail=False, methods=["post"], throttle_scope="lookup")
     def search(self, request):
         """Search by name, document number (where the policy lets you read documents),
         nationality and kecamatan; criteria travel in the body, never in the URL."""

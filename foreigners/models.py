@@ -23,6 +23,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from agencies.categories import Category
 from agencies.history import track
 from agencies.models import ShareRowFields, pattern_index, region_code_field
+from agencies.validators import validate_date_in_range, validate_not_in_future
 
 from .countries import COUNTRY_CHOICES, validate_country
 
@@ -108,7 +109,9 @@ class Foreigner(TimestampedModel):
     given_names = models.CharField(_("given names"), max_length=150, blank=True)
     search_name = models.CharField(max_length=260, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(
+        _("date of birth"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     nationality = country_field(_("nationality"), db_index=True)
     photo = models.ImageField(_("photo"), upload_to="foreigners/photos/%Y/%m/", blank=True)
@@ -184,8 +187,10 @@ class TravelDocument(TimestampedModel):
         validators=[RegexValidator(r"^[A-Z0-9<]{5,20}$", _("Use 5–20 capital letters or digits."))],
     )
     issuing_country = country_field(_("issuing country"))
-    issued_on = models.DateField(_("issued on"))
-    expires_on = models.DateField(_("expires on"))
+    issued_on = models.DateField(
+        _("issued on"), validators=[validate_date_in_range, validate_not_in_future]
+    )
+    expires_on = models.DateField(_("expires on"), validators=[validate_date_in_range])
 
     class Meta:
         verbose_name = _("travel document")
@@ -295,9 +300,11 @@ class StayPermit(TimestampedModel):
         ],
     )
     number = models.CharField(_("permit number"), max_length=30, unique=True)
-    issued_on = models.DateField(_("issued on"))
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    issued_on = models.DateField(
+        _("issued on"), validators=[validate_date_in_range, validate_not_in_future]
+    )
+    valid_from = models.DateField(_("valid from"), validators=[validate_date_in_range])
+    valid_until = models.DateField(_("valid until"), validators=[validate_date_in_range])
     sponsor = models.ForeignKey(
         Sponsor,
         verbose_name=_("sponsor"),
@@ -375,8 +382,10 @@ class Residence(TimestampedModel):
     )
     latitude = latitude_field()
     longitude = longitude_field()
-    from_date = models.DateField(_("from"))
-    to_date = models.DateField(_("until"), null=True, blank=True)
+    from_date = models.DateField(_("from"), validators=[validate_date_in_range])
+    to_date = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     class Meta:
         verbose_name = _("residence")
@@ -422,7 +431,9 @@ class Movement(TimestampedModel):
         DIPLOMATIC = "diplomatic", _("Diplomatic or service visa")
 
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(
+        _("date"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     # What the person entered on: an entry on a limited-stay visa must be followed by an ITAS.
     # db_default: bulk loads (COPY) that name no visa kind get "not recorded" too.
     visa_kind = models.CharField(

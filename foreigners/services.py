@@ -8,19 +8,17 @@ second save of a stale form raises :class:`StaleEdit` instead of silently overwr
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from agencies.access import access_for
 
+from .images import image_normalise
 from .models import EntryBan, Foreigner, Residence, StayPermit, TravelDocument
 
 FOREIGNER_FIELDS = (
@@ -48,8 +46,6 @@ PERMIT_FIELDS = (
 )
 RESIDENCE_FIELDS = ("address", "region", "latitude", "longitude", "from_date", "to_date")
 
-PHOTO_MAX_SIDE = 1600
-
 
 class StaleEdit(Exception):
     """Someone else saved the record after this form was loaded."""
@@ -62,27 +58,6 @@ class StaleEdit(Exception):
                 "saved: reload the page to see the current record, then apply them again."
             )
         )
-
-
-def image_normalise(upload, *, max_side: int = PHOTO_MAX_SIDE) -> ContentFile:
-    """Re-encode an uploaded image as a JPEG no larger than ``max_side`` pixels.
-
-    Re-encoding drops the original's metadata (EXIF, including the camera's GPS position and
-    serial number) and anything hidden after the image data; orientation is applied first so
-    phone photos are not stored sideways. Raises ``ValidationError`` for non-images.
-    """
-    try:
-        upload.seek(0)
-        with Image.open(upload) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGB")
-            img.thumbnail((max_side, max_side))
-            out = io.BytesIO()
-            img.save(out, format="JPEG", quality=82, optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("The file is not a photo we can read."), code="bad_image") from exc
-    return ContentFile(out.getvalue())
 
 
 def _assign(obj, data: dict[str, Any], fields: tuple[str, ...]) -> None:

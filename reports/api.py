@@ -10,6 +10,7 @@ from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
 from agencies.models import is_region_code, region_prefix_q
 
+from .api_submit import SightingSubmitMixin
 from .evidence import reason_visible, visible_evidence
 from .figures import flag_evidence_live
 from .models import Flag, RuleSettings, Sighting
@@ -50,8 +51,9 @@ class SightingSerializer(PolicyMaskedSerializer):
         fields = list(SIGHTING_FIELDS)
 
 
-class SightingViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
+class SightingViewSet(SightingSubmitMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``.
+    ``POST`` submits one (reports.api_submit)."""
 
     serializer_class = SightingSerializer
     audit_type = "sighting"

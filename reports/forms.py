@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
+from agencies.validators import validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
 from foreigners.forms import FastSelect, RegionChoiceField, regions_in_scope
 from foreigners.models import Foreigner
 
 from .models import Flag, Sighting
 from .services import MAX_PHOTOS, sighting_regions
+
+SUBMISSION_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,6 +75,7 @@ class SightingForm(forms.Form):
         label=_("Time observed"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[validate_event_time],
     )
     # No activity is pre-selected: an unchanged form must not report "work" (it would feed
     # the activity-mismatch rule); the reporter has to choose.
@@ -114,6 +121,9 @@ class SightingForm(forms.Form):
         label=_("Photos (up to 5)"),
         required=False,
     )
+    # One-time token of this form: a retried POST (weak link, double tap) finds the sighting
+    # the first one made instead of making another (reports.services.sighting_submit).
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +132,12 @@ class SightingForm(forms.Form):
         self.fields["region"].queryset = regions
         if not self.is_bound:
             self.fields["observed_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+
+    def clean_submission_key(self) -> str:
+        # A token this form did not make (tampered, truncated) is no token: a fresh submission.
+        key = self.cleaned_data.get("submission_key") or ""
+        return key if SUBMISSION_KEY_RE.fullmatch(key) else ""
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from agencies.categories import Category
 from agencies.history import track
 from agencies.models import Agency, ShareRowFields, pattern_index, region_code_field
+from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES, validate_country
 from foreigners.models import (
     Foreigner,
@@ -77,7 +78,10 @@ class Sighting(models.Model):
         on_delete=models.PROTECT,
         related_name="sightings",
     )
-    observed_at = models.DateTimeField(_("observed at"))
+    observed_at = models.DateTimeField(_("observed at"), validators=[validate_event_time])
+    submission_key = models.CharField(
+        _("submission key"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
     region = region_code_field(
         verbose_name=_("kelurahan / kecamatan"),
         related_name="+",
@@ -139,6 +143,13 @@ class Sighting(models.Model):
         ordering = ["-observed_at", "-id"]
         constraints = [
             coordinates_both_or_neither("sighting"),
+            # A retried submission (the form's one-time token, the API's Idempotency-Key) finds
+            # the sighting the first attempt made instead of making a second one.
+            models.UniqueConstraint(
+                fields=["reporter", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="sighting_submission_key_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(person_count__gte=1), name="sighting_person_count_positive"
             ),
@@ -186,6 +197,18 @@ class SightingPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=sighting_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Of the file as uploaded (the stored image is a re-encoded copy without metadata).
+    sha256 = models.CharField(
+        _("SHA-256 of the upload"), max_length=64, blank=True, default="", db_default=""
+    )
+    # The camera's GPS position from the dropped EXIF, kept as sighting data (category
+    # "sighting"), shown only where the sighting is.
+    gps_latitude = models.DecimalField(
+        _("camera latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    gps_longitude = models.DecimalField(
+        _("camera longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("sighting photo")
@@ -481,8 +504,8 @@ class WatchWindow(models.Model):
     """A period (e.g. an election) during which political activity by foreigners is watched."""
 
     name = models.CharField(_("name"), max_length=120)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     region = region_code_field(
         verbose_name=_("region"),
         null=True,

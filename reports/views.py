@@ -74,6 +74,7 @@ def sighting_create(request):
                 person_count=data.get("person_count") or 1,
                 unidentified_description=data.get("unidentified_description") or "",
                 photos=data.get("photos") or [],
+                submission_key=data.get("submission_key") or "",
             )
         except ValidationError as exc:
             form_errors_add(form, exc)

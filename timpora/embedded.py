@@ -186,6 +186,10 @@ def main(argv: list[str]) -> int:
             redis = EmbeddedRedis(VAR_DIR)
             env["REDIS_URL"] = redis.acquire()
             print(f"embedded Redis: {env['REDIS_URL']}", file=sys.stderr)
+        if pg_server is not None or redis is not None:
+            # The development defaults of timpora/settings.py (DEBUG on, a throw-away secret,
+            # loopback hosts) apply only to what runs against these embedded servers.
+            env["TIMPORA_DEVELOPMENT"] = "1"
         child = subprocess.Popen(argv, env=env)
         # Ctrl-C reaches the whole foreground process group: the child handles it (honcho stops
         # web, worker and beat), we wait for it and then stop the servers.

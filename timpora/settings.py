@@ -1,8 +1,12 @@
 """Timpora settings: one module, configured only through environment variables.
 
-Defaults are safe for the embedded development mode only (``DEBUG`` on, a throw-away secret).
-Production sets ``DEBUG=0`` and must then provide ``SECRET_KEY``, ``ALLOWED_HOSTS``,
-``DATABASE_URL`` and ``REDIS_URL``; ``manage.py check --deploy`` passes with those.
+Development defaults (a throw-away secret, loopback hosts, plain HTTP) apply only in the
+embedded development mode: under ``python -m timpora.embedded`` (``make run`` / ``make test``
+without URLs), or a plain ``manage.py`` with neither ``DATABASE_URL`` nor ``REDIS_URL`` set (it
+talks to those embedded servers). Anywhere else ``SECRET_KEY``, ``DEBUG`` and ``ALLOWED_HOSTS``
+must be set (as well as both URLs): a missing one stops the start, it is never guessed.
+``DEBUG`` is off by default even in development, so the demo shows the portal's own 404 and 500
+pages; ``DEBUG=1`` gives Django's debug pages to a developer. ``manage.py check --deploy --fail-level WARNING`` passes with production values.
 """
 
 from datetime import timedelta
@@ -12,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,16 +25,41 @@ env = environ.Env()
 # Local state: embedded database and Redis, media, beat schedule, collected static files.
 # TIMPORA_VAR_DIR moves it (a fresh temporary directory gives a fresh embedded setup).
 VAR_DIR = Path(env("TIMPORA_VAR_DIR", default=str(BASE_DIR / "var")))
-# https://django-environ.readthedocs.io/en/latest/
-DEBUG = env.bool("DEBUG", default=True)
 
-SECRET_KEY = env("SECRET_KEY", default="")
+# TIMPORA_DEVELOPMENT is set by the embedded launcher (timpora/embedded.py) and by the test
+# settings (timpora/settings_test.py); it is not a production variable.
+_URLS_GIVEN = bool(env("DATABASE_URL", default="") or env("REDIS_URL", default=""))
+DEVELOPMENT_MODE = env.bool("TIMPORA_DEVELOPMENT", default=False) or not _URLS_GIVEN
+
+
+def _required(name: str) -> str:
+    """A variable production must set: outside the development mode a missing one is an error
+    at start, never a default (a forgotten DEBUG must not mean DEBUG on)."""
+    value = env(name, default="")
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set (outside the embedded development mode of `make run` there is "
+            "no default); see .env.example"
+        )
+    return value
+
+
+# https://django-environ.readthedocs.io/en/latest/
+if DEVELOPMENT_MODE:
+    DEBUG = env.bool("DEBUG", default=False)
+else:
+    _required("DEBUG")
+    DEBUG = env.bool("DEBUG")
+
+SECRET_KEY = env("SECRET_KEY", default="") if DEVELOPMENT_MODE else _required("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "embedded-development-only-not-secret-" + "x" * 20
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+if DEVELOPMENT_MODE:
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+else:
+    _required("ALLOWED_HOSTS")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Development default: the embedded servers of `make run` (timpora/embedded.py), reached through
@@ -37,9 +67,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # beside a running `make run` (and fails naming the socket when it is not running).
 EMBEDDED_DATABASE_URL = f"postgresql://postgres:@/timpora?host={VAR_DIR / 'pgdata'}"
 EMBEDDED_REDIS_URL = f"unix://{VAR_DIR / 'redis' / 'redis.sock'}?db=0"
-if not env("DATABASE_URL", default="") or not env("REDIS_URL", default=""):
-    if not DEBUG:
-        raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set when DEBUG is off")
+if not DEVELOPMENT_MODE and not (env("DATABASE_URL", default="") and env("REDIS_URL", default="")):
+    raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must both be set; see .env.example")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,10 +86,14 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "agencies",
     "foreigners",
     "reports",
     "devdata",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -69,12 +102,23 @@ MIDDLEWARE = [
     # ALLOWED_HOSTS says. It reveals only reachability.
     "timpora.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Django 6's Content-Security-Policy header (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files stay cacheable): every page and API answer is no-store.
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "timpora.i18n.LanguageCookieMiddleware",  # Indonesian unless switched (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits, then the second factor (django-otp marks the request
+    # verified; accounts sends a user who needs a second factor to enter or enrol one).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.ApiInputMiddleware",
+    "accounts.throttles.LookupThrottleMiddleware",
     # After authentication: writes the one access-log row of a response that showed personal
     # data (agencies.audit), and gives every write's history its user and URL (pghistory).
     "agencies.audit.AuditMiddleware",
@@ -157,9 +201,21 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Argon2id first (new and re-hashed passwords); the others only read hashes made before it.
+# https://docs.djangoproject.com/en/stable/topics/auth/passwords/#using-argon2-with-django
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# ASVS 6.2: at least 12 characters, no common password, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -193,7 +249,7 @@ STORAGES = {
         # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
@@ -201,10 +257,16 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 # Development serves static files from the app directories as they change (and needs no
 # collectstatic); production serves the collected, hashed files indexed once at start-up.
-WHITENOISE_AUTOREFRESH = DEBUG
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEVELOPMENT_MODE
+WHITENOISE_USE_FINDERS = DEVELOPMENT_MODE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Photos: each at most 10 MB and 40 megapixels, checked before decoding (foreigners.images);
+# a form takes at most 5 photos (a field error beyond), and Django refuses a request carrying
+# more than 10 files outright (400, CVE-2023-24580).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_PIXELS = 40_000_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Dashboard map (Leaflet, vendored). No tile server by default: pages load nothing from
 # outside the server, and the map still shows kecamatan markers and sighting points on a blank
@@ -256,17 +318,39 @@ ADMINS = env.list("ADMINS", default=[])
 
 # --- Security (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# ASVS 4.0.3 3.3.2 (L2): 30 minutes idle, 12 hours absolute. accounts.middleware enforces both
+# on the server; the cookie and the session row expire with the idle limit.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# The development mode serves plain HTTP on the loopback interface; everything else is HTTPS.
+_HTTPS = not DEVELOPMENT_MODE
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+LANGUAGE_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django 6, https://docs.djangoproject.com/en/6.0/ref/csp/): scripts,
+# styles and everything else from this server only, no inline script or style attribute.
+# Map tiles (MAP_TILE_URL, below) are the one allowed outside origin.
+_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(env("MAP_TILE_URL", default="")))
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN != "://" else [])],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 # /healthz answers plain HTTP for container probes (see HealthCheckMiddleware; this exemption
 # covers the case where the middleware is removed).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -288,6 +372,24 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "timpora.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "timpora.security.client_ip"
 
+# --- Two-factor sign-in (django-otp: TOTP apps and one-time backup codes; accounts/)
+# Supervisors, agency admins and the system admin must use a second factor; TWO_FACTOR_FOR_ALL=1
+# requires it of every account. Anyone who enrolled is asked for it. Only the test settings turn
+# the enforcement off (tests that check it turn it back on).
+TWO_FACTOR_FOR_ALL = env.bool("TWO_FACTOR_FOR_ALL", default=False)
+TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = "Timpora"
+# A failed code doubles the wait before the next try (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+BACKUP_CODE_COUNT = 10
+# Pages whose requests are name or passport lookups when one of these parameters is given; they
+# share the API's "lookup" rate per account (accounts.throttles).
+LOOKUP_THROTTLED_PAGES = {
+    "foreigner-list": ["q", "document_number"],
+    "foreigner-lookup": ["q"],
+}
+
 # --- Django REST framework
 # History of every write (agencies.history): event tables refuse UPDATE and DELETE too.
 # https://django-pghistory.readthedocs.io/en/stable/settings/
@@ -305,6 +407,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per account (session) or per API token; name and passport lookups have their own, lower
+    # rate (accounts.throttles.LookupThrottle). DRF's counters are not atomic: a brake, not a
+    # security control (django-axes and two-factor sign-in are).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttles.UserOrTokenThrottle",
+        "accounts.throttles.LookupThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user_or_token": env("API_THROTTLE_RATE", default="600/min"),
+        "lookup": env("LOOKUP_THROTTLE_RATE", default="60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Timpora API",

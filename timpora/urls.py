@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("akses/", include("agencies.urls")),
     path("pemberitahuan/", include(notification_urlpatterns)),
     path("api/", include("timpora.api_urls")),

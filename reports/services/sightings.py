@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,9 @@ from django.utils.translation import gettext_noop
 from agencies.access import access_for
 from agencies.models import Region
 from agencies.services import notification_send
+from agencies.validators import validate_event_time
+from foreigners.images import image_accept
 from foreigners.selectors import visible_foreigners
-from foreigners.services import image_normalise
 
 from ..models import Sighting, SightingComment, SightingPhoto
 from ..outbox import sighting_rules_enqueue
@@ -59,6 +60,7 @@ def sighting_submit(
     person_count: int = 1,
     unidentified_description: str = "",
     photos: Sequence = (),
+    submission_key: str = "",
 ) -> Sighting:
     """Record a sighting from the field with up to five photos.
 
@@ -73,6 +75,8 @@ def sighting_submit(
     access = access_for(reporter)
     if not access.can_submit_sightings:
         raise PermissionDenied(_("Your account may not submit sightings."))
+    if submission_key and (done := _submitted(reporter, submission_key)) is not None:
+        return done
     errors: dict[str, str] = {}
     if not sighting_regions(reporter).filter(pk=region.pk).exists():
         errors["region"] = _("Choose a place inside your own area.")
@@ -85,15 +89,27 @@ def sighting_submit(
         errors["unidentified_description"] = _(
             "Give the apparent nationality or describe the person."
         )
-    if observed_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["observed_at"] = _("The time observed cannot be in the future.")
+    try:
+        validate_event_time(observed_at)
+    except ValidationError as exc:
+        errors["observed_at"] = exc.messages[0]
+    else:
+        if observed_at > timezone.now() + dt.timedelta(minutes=5):
+            errors["observed_at"] = _("The time observed cannot be in the future.")
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = _("At most %(n)d photos.") % {"n": MAX_PHOTOS}
     if (latitude is None) != (longitude is None):
         errors["longitude"] = _("Give both latitude and longitude, or neither.")
+    images = []
+    for index, photo in enumerate(photos, start=1):
+        try:
+            images.append(image_accept(photo))
+        except ValidationError as exc:
+            name = getattr(photo, "name", "") or str(index)
+            errors["photos"] = [f"{name[:80]}: {message}" for message in exc.messages]
+            break
     if errors:
         raise ValidationError(errors)
-    images = [image_normalise(photo) for photo in photos]
 
     sighting = Sighting(
         reporter=reporter,
@@ -111,14 +127,40 @@ def sighting_submit(
         person_count=person_count,
         unidentified_description="" if foreigner else unidentified_description,
     )
+    sighting.submission_key = submission_key
     sighting.full_clean(exclude=["reference", "reporter", "reporting_agency", "region"])
-    sighting.save()
-    for index, image in enumerate(images, start=1):
-        photo = SightingPhoto(sighting=sighting)
-        photo.image.save(f"{index}.jpg", image, save=False)
-        photo.save()
-    sighting_rules_enqueue(sighting_id=sighting.pk)
+    try:
+        with transaction.atomic():
+            sighting.save()
+    except IntegrityError:
+        # The same submission committed meanwhile (two retries at once): the unique key made
+        # this insert wait for it and fail; answer with the sighting it made.
+        if submission_key and (done := _submitted(reporter, submission_key)) is not None:
+            return done
+        raise
+    stored: list[str] = []
+    try:
+        for index, image in enumerate(images, start=1):
+            photo = SightingPhoto(
+                sighting=sighting,
+                sha256=image.sha256,
+                gps_latitude=image.latitude,
+                gps_longitude=image.longitude,
+            )
+            photo.image.save(f"{index}.jpg", image.content, save=False)
+            stored.append(photo.image.name)
+            photo.save()
+        sighting_rules_enqueue(sighting_id=sighting.pk)
+    except BaseException:
+        # The rows roll back with the transaction; their files must not stay behind.
+        for name in stored:
+            SightingPhoto.image.field.storage.delete(name)
+        raise
     return sighting
+
+
+def _submitted(reporter, submission_key: str) -> Sighting | None:
+    return Sighting.objects.filter(reporter=reporter, submission_key=submission_key).first()
 
 
 def _reviewable(user, sighting_id: int) -> Sighting:

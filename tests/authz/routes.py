@@ -876,6 +876,49 @@ ROUTES: dict[str, Builder] = {
         lambda ctx: iter([Case("get", "GET", reverse("set_language"), _status((204, 302)))])
     ),
     "admin:*": custom(admin_cases),
+    # Sign-in's second step and enrolment (accounts/urls.py): for the signed-in only. The tests
+    # sign in with force_login and no device, so the code page sends them on to enrol.
+    "otp-verify": custom(
+        lambda ctx: iter(
+            [
+                Case(
+                    "get",
+                    "GET",
+                    reverse("otp-verify"),
+                    _status(302) if signed_in(ctx.p) else _to_login,
+                )
+            ]
+        )
+    ),
+    "otp-enrol": signed_in_page(),
+    "otp-backup-codes": custom(
+        lambda ctx: iter(
+            [
+                Case(
+                    "get",
+                    "GET",
+                    reverse("otp-backup-codes"),
+                    _status(405) if signed_in(ctx.p) else _to_login,
+                )
+            ]
+        )
+    ),
+    # Password reset by email: public pages that show no record.
+    "password_reset": public(),
+    "password_reset_done": public(),
+    "password_reset_complete": public(),
+    "password_reset_confirm": custom(
+        lambda ctx: iter(
+            [
+                Case(
+                    "invalid-link",
+                    "GET",
+                    reverse("password_reset_confirm", args=["MQ", "set-password"]),
+                    _status((200, 302)),
+                )
+            ]
+        )
+    ),
     # Access layer pages (agencies/urls.py)
     "access-request-new": access_request_new(),
     "access-request-list": officer_page(),

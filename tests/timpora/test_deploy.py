@@ -101,7 +101,8 @@ def test_env_example_documents_every_variable_the_settings_and_compose_read(comp
     documented = _env_example()
     settings_source = (ROOT / "timpora" / "settings.py").read_text()
     read_by_settings = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
-    read_by_settings -= {"TEST_DATABASE_NAME"}  # pytest only
+    # pytest only, and the development mode the embedded launcher and the tests set
+    read_by_settings -= {"TEST_DATABASE_NAME", "TIMPORA_DEVELOPMENT"}
     compose_source = (ROOT / "docker-compose.yml").read_text()
     read_by_compose = set(re.findall(r"\$\{([A-Z_]+)", compose_source))
     missing = (read_by_settings | read_by_compose) - set(documented)
@@ -135,7 +136,11 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_with_collected_static_files
 
 
 def _production_env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "AXES_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST_", "AXES_", "TIMPORA_"))
+    }
     env.update(
         DEBUG="0",
         SECRET_KEY="kA9#-" + "long-random-production-secret-" * 3,
@@ -180,3 +185,56 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _manage("check", env=_production_env(SECRET_KEY=""))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"])
+def test_settings_with_server_urls_refuse_to_start_without_each_required_variable(missing):
+    # The URLs are set, so this is not the embedded development mode: nothing is defaulted.
+    env = _production_env()
+    del env[missing]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_debug_left_unset_is_an_error_not_debug_on_with_a_development_key():
+    env = _production_env()
+    del env["DEBUG"], env["SECRET_KEY"]
+    result = _manage("diffsettings", env=env)
+    assert result.returncode != 0
+    assert "embedded-development-only" not in result.stdout
+
+
+def test_development_mode_keeps_its_defaults_without_the_variables():
+    env = _production_env(TIMPORA_DEVELOPMENT="1")
+    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"):
+        del env[name]
+    result = _manage("diffsettings", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "SECRET_KEY = 'embedded-development-only" in result.stdout
+    assert "SESSION_COOKIE_SECURE = True" not in result.stdout  # plain HTTP on loopback
+    # Debug pages stay off unless asked for: the demo shows the portal's own 404 and 500.
+    assert "DEBUG = True" not in result.stdout
+    debug = _manage("diffsettings", env={**env, "DEBUG": "1"})
+    assert "DEBUG = True" in debug.stdout
+
+
+def test_production_settings_turn_on_secure_cookies_hsts_csp_and_short_sessions():
+    result = _manage("diffsettings", "--all", env=_production_env())
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for line in (
+        "SESSION_COOKIE_SECURE = True",
+        "CSRF_COOKIE_SECURE = True",
+        "SESSION_COOKIE_HTTPONLY = True",
+        "SECURE_HSTS_SECONDS = 31536000",
+        "SECURE_SSL_REDIRECT = True",
+        "SESSION_COOKIE_AGE = 1800",
+        "SESSION_ABSOLUTE_SECONDS = 43200",
+        "TWO_FACTOR_ENFORCED = True",
+    ):
+        assert line in out, line
+    assert "Argon2PasswordHasher" in out.split("PASSWORD_HASHERS = ")[1].split("\n")[0]
+    csp = next(line for line in out.splitlines() if line.startswith("SECURE_CSP = "))
+    assert "'script-src': [<CSP.SELF" in csp and "'style-src': [<CSP.SELF" in csp
+    assert "unsafe-inline" not in csp

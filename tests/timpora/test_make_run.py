@@ -65,7 +65,8 @@ def test_make_run_serves_login_starts_worker_and_beat_and_ctrl_c_stops_everythin
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        # TIMPORA_DEVELOPMENT too: the embedded launcher must set it itself.
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "TIMPORA_DEVELOPMENT"}
         and not k.startswith("PYTEST_")
     }
     env.update(TIMPORA_VAR_DIR=var_dir, CELERY_QUEUE="timpora")
