@@ -31,6 +31,7 @@ __all__ = [
     "Access",
     "Category",
     "Level",
+    "RowAccess",
     "access_changed",
     "access_for",
     "cached_for_scope",
@@ -113,6 +114,33 @@ class Access:
 
 
 NO_ACCESS = Access(user_id=None)
+
+
+@dataclass(frozen=True)
+class RowAccess:
+    """What one user may read of one record: the policy's categories ∪ the categories live
+    shares open on that record (DESIGN.md §4.3), and for region-bound rows (residences) the
+    geographic scope of *that* row. The same questions as :class:`Access`, asked per row."""
+
+    access: Access
+    shared: frozenset[str] = frozenset()
+
+    def can_read(self, category: str) -> bool:
+        return category in self.shared or self.access.can_read(category)
+
+    def can_write(self, category: str) -> bool:
+        return self.access.can_write(category)
+
+    def reads_region(self, category: str, code: str | None) -> bool:
+        """Whether a value of ``category`` located in region ``code`` is readable: a share of
+        the category opens it wherever it lies; the policy only inside the user's scope (a
+        person seen in scope but living elsewhere keeps that address hidden)."""
+        if category in self.shared or self.access.is_system_admin:
+            return True
+        return self.access.can_read(category) and self.access.in_scope(code)
+
+    def readable(self) -> frozenset[str]:
+        return self.access.readable() | self.shared
 
 
 # The computed Access of each user is kept in the cache (Redis) between requests, stamped with a

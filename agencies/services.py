@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from .categories import Category
 from .models import Agency, Officer, Region
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions_parepare.csv"
@@ -211,6 +212,8 @@ class Shareable:
     selector: str
     region_field: str
     url_name: str
+    # The data categories a share of such a record can open (an access request asks for some).
+    categories: tuple[str, ...] = ()
 
 
 SHAREABLE: dict[str, Shareable] = {
@@ -222,6 +225,13 @@ SHAREABLE: dict[str, Shareable] = {
         selector="foreigners.selectors.visible_foreigners",
         region_field="residence_region",
         url_name="foreigner-detail",
+        categories=(
+            Category.DOCUMENT,
+            Category.PERMIT_STATUS,
+            Category.PERMIT,
+            Category.RESIDENCE,
+            Category.EMPLOYMENT,
+        ),
     ),
     "sighting": Shareable(
         model="reports.Sighting",

@@ -19,13 +19,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
-from agencies.access import Category, access_for
-from agencies.models import region_prefix_q
-
-from .models import Foreigner, StayPermit, TravelDocument, normalize_name
-from .selectors import visible_foreigners
+from .models import Foreigner, StayPermit, normalize_name
 
 PAGE_SIZE = 25
 
@@ -83,54 +78,6 @@ def permit_status_q(status: str, today: dt.date) -> Q:
 
 
 @dataclass
-class SearchCriteria:
-    name: str = ""
-    nationality: str = ""
-    permit_kind: str = ""
-    permit_status: str = ""
-    kecamatan: str = ""
-
-
-def foreigner_search(user, criteria: SearchCriteria) -> QuerySet[Foreigner]:
-    """Visible foreign nationals matching the criteria. Filters on categories the user may not
-    read (permits, residence) are ignored rather than answered, so they leak nothing."""
-    access = access_for(user)
-    qs = name_filter(visible_foreigners(user), criteria.name)
-    if criteria.nationality:
-        qs = qs.filter(nationality=criteria.nationality)
-    if access.can_read(Category.PERMIT):
-        today = timezone.localdate()
-        if criteria.permit_kind:
-            qs = qs.filter(
-                Exists(
-                    StayPermit.objects.filter(
-                        foreigner=OuterRef("pk"),
-                        kind=criteria.permit_kind,
-                        status=StayPermit.Status.ACTIVE,
-                    )
-                )
-            )
-        if criteria.permit_status:
-            qs = qs.filter(permit_status_q(criteria.permit_status, today))
-    if criteria.kecamatan and access.can_read(Category.RESIDENCE):
-        qs = qs.filter(region_prefix_q("residence_region", criteria.kecamatan))
-    return qs
-
-
-def foreigner_by_document_number(user, number: str) -> QuerySet[Foreigner]:
-    """Visible foreign nationals holding a travel document with this number; none unless the
-    user may read travel documents."""
-    if not access_for(user).can_read(Category.DOCUMENT):
-        return Foreigner.objects.none()
-    number = re.sub(r"\s", "", number or "").upper()
-    if not number:
-        return Foreigner.objects.none()
-    return visible_foreigners(user).filter(
-        Exists(TravelDocument.objects.filter(foreigner=OuterRef("pk"), number=number))
-    )
-
-
-@dataclass
 class Page:
     rows: list
     next_cursor: int | None
@@ -144,13 +91,15 @@ def keyset_page(
 
     Cursors are record ids, not names, so a page URL carries no personal data.
     """
-    qs = qs.order_by("search_name", "id")
+    # Anchors come from the listed (visible, filtered) set: an invisible or missing id answers
+    # alike (the first page), so a cursor never positions a page by a hidden person's name.
+    visible, qs = qs, qs.order_by("search_name", "id")
     if after is not None:
-        anchor = Foreigner.objects.filter(pk=after).values_list("search_name", flat=True).first()
+        anchor = visible.filter(pk=after).values_list("search_name", flat=True).first()
         if anchor is not None:
             qs = qs.filter(Q(search_name__gt=anchor) | Q(search_name=anchor, id__gt=after))
     elif before is not None:
-        anchor = Foreigner.objects.filter(pk=before).values_list("search_name", flat=True).first()
+        anchor = visible.filter(pk=before).values_list("search_name", flat=True).first()
         if anchor is not None:
             qs = qs.filter(
                 Q(search_name__lt=anchor) | Q(search_name=anchor, id__lt=before)

@@ -11,14 +11,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agencies.access import Access, Category, access_for
-from agencies.models import region_prefix_q
 
 from .models import (
     Foreigner,
     ForeignerGroupObjectPermission,
     ForeignerUserObjectPermission,
-    TravelDocument,
-    normalize_name,
 )
 
 
@@ -64,32 +61,3 @@ def visible_foreigners(user, *, shares: bool = True) -> QuerySet[Foreigner]:
     if access.is_system_admin:
         return Foreigner.objects.all()
     return Foreigner.objects.filter(foreigner_scope_q(access, shares=shares))
-
-
-def foreigner_search(
-    user,
-    *,
-    name: str = "",
-    document_number: str = "",
-    nationality: str = "",
-    kecamatan: str = "",
-) -> QuerySet[Foreigner]:
-    """Search inside :func:`visible_foreigners`. A document number narrows the result only where
-    the policy lets the user read documents; elsewhere it matches nothing, so searching cannot
-    reveal which passport belongs to whom."""
-    qs = visible_foreigners(user)
-    access = access_for(user)
-    if name:
-        qs = qs.filter(search_name__contains=normalize_name(name))
-    if document_number:
-        if not access.can_read(Category.DOCUMENT):
-            return qs.none()
-        number = document_number.upper().replace(" ", "")
-        qs = qs.filter(
-            Exists(TravelDocument.objects.filter(foreigner=OuterRef("pk"), number=number))
-        )
-    if nationality:
-        qs = qs.filter(nationality=nationality.upper())
-    if kecamatan:
-        qs = qs.filter(region_prefix_q("residence_region", kecamatan))
-    return qs

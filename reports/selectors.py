@@ -88,50 +88,93 @@ EVIDENCE_CATEGORIES = {
     "reference": Category.SIGHTING,
     "region": Category.SIGHTING,
     "sightings": Category.SIGHTING,
-    "days_after_expiry": Category.PERMIT,
-    "days_left": Category.PERMIT,
-    "days_overstayed": Category.PERMIT,
-    "deportation_recommended": Category.PERMIT,
-    "fine_estimate": Category.PERMIT,
-    "permit_kind": Category.PERMIT,
-    "permit_valid_until": Category.PERMIT,
-    "valid_until": Category.PERMIT,
+    "days_after_expiry": Category.PERMIT_STATUS,
+    "days_left": Category.PERMIT_STATUS,
+    "days_overstayed": Category.PERMIT_STATUS,
+    "deportation_recommended": Category.PERMIT_STATUS,
+    "fine_estimate": Category.PERMIT_STATUS,
+    "permit_kind": Category.PERMIT_STATUS,
+    "permit_valid_until": Category.PERMIT_STATUS,
+    "valid_until": Category.PERMIT_STATUS,
     "visa_index": Category.PERMIT,
     "expires_on": Category.DOCUMENT,
     "registered_kecamatan": Category.RESIDENCE,
 }
 
 
-def _evidence_key_readable(access, key: str) -> bool:
+# Keys that quote the flag's sighting (its reference, place, activity, day): shown only to a
+# reader who may see that sighting, whatever their categories.
+EVIDENCE_QUOTES_SIGHTING = frozenset(
+    {"reference", "activity", "apparent_nationality", "observed_on", "region", "last_seen"}
+)
+# Keys aggregated over several sightings (where and how often a person was seen): shown only to
+# a reader who sees every sighting of the kecamatan they name.
+EVIDENCE_AGGREGATES_SIGHTINGS = frozenset({"kecamatan", "sightings"})
+# Keys holding a region code of a region-bound category: readable inside the reader's scope.
+EVIDENCE_REGION_KEYS = {"registered_kecamatan": Category.RESIDENCE}
+
+
+def _evidence_key_readable(access, key: str, evidence=None, quoted_visible: bool = True) -> bool:
     if access.is_system_admin:
         return True
     if key not in EVIDENCE_CATEGORIES:
         return False  # an unclassified key is masked
     category = EVIDENCE_CATEGORIES[key]
-    return category is None or access.can_read(category)
+    if category is not None and not access.can_read(category):
+        return False
+    if key in EVIDENCE_QUOTES_SIGHTING and not quoted_visible:
+        return False
+    value = evidence.get(key) if isinstance(evidence, dict) else None
+    if key in EVIDENCE_AGGREGATES_SIGHTINGS:
+        codes = (evidence or {}).get("kecamatan") or []
+        codes = codes if isinstance(codes, list) else [codes]
+        return access.sees_whole(Category.SIGHTING) and all(access.in_scope(str(c)) for c in codes)
+    if key in EVIDENCE_REGION_KEYS:
+        return access.in_scope(str(value)) if value else True
+    return True
 
 
-def visible_evidence(access, evidence) -> list[tuple[str, object]]:
+def visible_evidence(access, evidence, *, quoted_visible: bool = True) -> list[tuple[str, object]]:
+    """The evidence keys the reader may see: each key's category, and for keys quoting a record
+    (the flag's sighting, a residence, sightings elsewhere) that record's own visibility
+    (``quoted_visible``: whether the reader sees the flag's sighting)."""
     if not isinstance(evidence, dict):
         return []
     return sorted(
-        (key, value) for key, value in evidence.items() if _evidence_key_readable(access, key)
+        (key, value)
+        for key, value in evidence.items()
+        if _evidence_key_readable(access, key, evidence, quoted_visible)
     )
 
 
-def reason_visible(access, evidence) -> bool:
-    """A flag's reason sentence quotes its evidence (permit kind, days overstayed, …), so it is
-    shown only to a user who may read every evidence key of that flag."""
+def reason_visible(access, evidence, *, quoted_visible: bool = True) -> bool:
+    """A flag's reason sentence quotes its evidence (permit kind, days overstayed, the
+    sighting's reference …), so it is shown only to a user who may read every evidence key of
+    that flag, including the records it quotes."""
     keys = evidence.keys() if isinstance(evidence, dict) else ()
-    return all(_evidence_key_readable(access, key) for key in keys)
+    return all(_evidence_key_readable(access, key, evidence, quoted_visible) for key in keys)
 
 
 def reasons_readable(access) -> bool:
     """Whether ``access`` may read every flag's reason whatever its rule: every category the
     evidence of any rule draws on. Alerts written in bulk use this conservative test."""
     return access.is_system_admin or all(
-        access.can_read(category) for category in set(EVIDENCE_CATEGORIES.values()) if category
+        access.can_read(c) for c in set(EVIDENCE_CATEGORIES.values()) if c
     )
+
+
+def with_record_visibility(qs: QuerySet, user) -> QuerySet:
+    """Annotate ``person_visible`` and ``sighting_visible`` on flags: whether the user may see
+    the person and the sighting a flag names (its evidence quotes them)."""
+    return with_person_visibility(qs, user).annotate(
+        sighting_visible=Exists(visible_sightings(user).filter(pk=OuterRef("sighting_id")))
+    )
+
+
+def flag_quoted_visible(flag) -> bool:
+    """Whether the reader sees the record the flag's evidence quotes (see
+    :func:`with_record_visibility`); a flag without a sighting quotes none."""
+    return flag.sighting_id is None or bool(getattr(flag, "sighting_visible", False))
 
 
 # --- Dashboards. Every count is an aggregate over the visible_* querysets: a figure never
@@ -167,14 +210,16 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
     )
     by_kecamatan = []
     if access.can_read(Category.RESIDENCE):
+        # Residences keep their own scope: a person seen in scope but living elsewhere is
+        # counted where they are seen, never where they live.
         by_kecamatan = list(
-            foreigners.filter(residence_region__isnull=False)
+            foreigners.filter(access.region_q("residence_region"), residence_region__isnull=False)
             .annotate(kecamatan=_kecamatan_code("residence_region"))
             .values("kecamatan")
             .annotate(n=Count("id"))
             .order_by("-n", "kecamatan")[:30]
         )
-    if access.can_read(Category.PERMIT):
+    if access.can_read(Category.PERMIT_STATUS):
         permits = StayPermit.objects.filter(
             foreigner__in=foreigners,
             status=StayPermit.Status.ACTIVE,

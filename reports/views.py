@@ -21,15 +21,18 @@ from agencies.access import access_for
 from foreigners.views import permissions
 
 from . import services
+from .filters import flags_filtered
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
     dashboard_figures,
+    flag_quoted_visible,
     visible_evidence,
     visible_flags,
     visible_sightings,
     with_person_visibility,
+    with_record_visibility,
 )
 
 QUEUE_PAGE = 50
@@ -107,9 +110,8 @@ def sighting_queue(request):
     )
     after = request.GET.get("after")
     if after and after.isdigit():
-        anchor = (
-            Sighting.objects.filter(pk=int(after)).values_list("observed_at", flat=True).first()
-        )
+        # The anchor comes from the listed set: an invisible id answers as a missing one.
+        anchor = qs.filter(pk=int(after)).values_list("observed_at", flat=True).first()
         if anchor is not None:
             from django.db.models import Q
 
@@ -137,7 +139,11 @@ def _sighting_context(request, sighting, **forms):
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "flags": list(visible_flags(request.user).filter(sighting=sighting)[:20]),
+        "flags": list(
+            with_record_visibility(visible_flags(request.user), request.user).filter(
+                sighting=sighting
+            )[:20]
+        ),
     }
 
 
@@ -245,31 +251,28 @@ def sighting_photo(request, pk: int):
 @login_required
 @require_GET
 def flag_list(request):
+    """Flags through the one filter set of flags (reports.filters); by default the open ones."""
     flags = visible_flags(request.user)
     rules = list(flags.order_by("rule").values_list("rule", flat=True).distinct())
     form = FlagFilterForm(request.GET or None, rules=rules)
-    qs = with_person_visibility(flags.select_related("foreigner", "sighting"), request.user)
-    state = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        state = data.get("state") or ""
-        if data.get("rule"):
-            qs = qs.filter(rule=data["rule"])
-        if data.get("severity"):
-            qs = qs.filter(severity__gte=data["severity"])
-    if not state:
+    qs, errors = flags_filtered(request.user, request.GET)
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+    if not request.GET.get("state"):
         qs = qs.filter(state__in=Flag.OPEN_STATES)
-    elif state != "all":
-        qs = qs.filter(state=state)
-    qs = qs.order_by("-severity", "-opened_at", "-id")
-    return render(request, "reports/flag_list.html", {"form": form, "flags": list(qs[:100])})
+    qs = with_record_visibility(qs.select_related("foreigner", "sighting"), request.user)
+    if "ordering" not in request.GET:
+        qs = qs.order_by("-severity", "-opened_at", "-id")
+    rows = list(qs[:100])
+    # AUDIT hook (issue 8, audit_read): ids shown = [f.pk for f in rows].
+    return render(request, "reports/flag_list.html", {"form": form, "flags": rows})
 
 
 def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
     """The flag if the user sees it (else 404); to act on it, routed to the user's agency
     (else 403)."""
     flag = get_object_or_404(
-        with_person_visibility(visible_flags(request.user), request.user).select_related(
+        with_record_visibility(visible_flags(request.user), request.user).select_related(
             "foreigner", "sighting", "permit", "closed_by"
         ),
         pk=pk,
@@ -280,7 +283,10 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
 
 
 def _flag_page(request, flag, resolve_form=None, status=200):
-    evidence = visible_evidence(access_for(request.user), flag.evidence)
+    evidence = visible_evidence(
+        access_for(request.user), flag.evidence, quoted_visible=flag_quoted_visible(flag)
+    )
+    # AUDIT hook (issue 8, audit_read): the id shown is `flag.pk`.
     return render(
         request,
         "reports/flag_detail.html",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
 from reports.rules import RULES
-from reports.selectors import reason_visible
+from reports.selectors import flag_quoted_visible, reason_visible
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def rule_title(code: str) -> str:
 def flag_reason(context, flag, chars: int = 0) -> str:
     """The flag's reason in the current language, or a "restricted" note when the sentence
     quotes evidence the user may not read (reports.selectors.reason_visible)."""
-    if not reason_visible(access_for(context["request"].user), flag.evidence):
+    access = access_for(context["request"].user)
+    if not reason_visible(access, flag.evidence, quoted_visible=flag_quoted_visible(flag)):
         return str(_("Details restricted: they quote data your agency may not read."))
     english = (get_language() or "").startswith("en") and flag.reason_en
     text = flag.reason_en if english else flag.reason
