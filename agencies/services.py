@@ -292,8 +292,11 @@ def share_grant(
     expires_at: datetime,
     user=None,
     agency: Agency | None = None,
+    categories: list[str] | tuple[str, ...] = (),
 ):
-    """Share one record with one officer (``user``) or a whole agency until ``expires_at``.
+    """Share one record with one officer (``user``) or a whole agency until ``expires_at``,
+    opening ``categories`` of that record beyond the grantee's policy (none: the record under
+    the grantee's own policy).
 
     Guarantees: only a supervisor (or the system admin) who sees the record through their own
     scope — not through a share — can share it; the guardian row and the :class:`RecordShare`
@@ -332,6 +335,9 @@ def share_grant(
         and not Agency.objects.select_for_update().filter(pk=agency.pk, is_active=True).exists()
     ):
         errors["grantee"] = _("Share only with an active agency.")
+    categories = sorted(set(categories))
+    if set(categories) - set(spec.categories):
+        errors["categories"] = _("A share of this record cannot open these categories.")
     if errors:
         raise ValidationError(errors)
 
@@ -340,6 +346,7 @@ def share_grant(
         subject_id=subject_id,
         user=user,
         agency=agency,
+        categories=categories,
         reason=reason,
         granted_by=granted_by,
         expires_at=expires_at,
@@ -361,7 +368,8 @@ def share_grant(
             revoked_at=now, revoked_by=granted_by
         )
         previous.share, previous.expires_at = share, expires_at
-        previous.save(update_fields=["share", "expires_at"])
+        previous.categories = categories
+        previous.save(update_fields=["share", "expires_at", "categories"])
     else:
         model.objects.create(
             **grantee,
@@ -369,6 +377,7 @@ def share_grant(
             content_object_id=subject_id,
             share=share,
             expires_at=expires_at,
+            categories=categories,
         )
     notification_send(
         recipients=recipients,
@@ -386,6 +395,7 @@ def share_grant(
             "share": share.pk,
             "user": getattr(user, "pk", None),
             "agency": agency and agency.pk,
+            "categories": categories,
         },
     )
     return share
@@ -494,10 +504,20 @@ def _supervisors(agency: Agency):
 
 
 @transaction.atomic
-def access_request_create(*, requester, subject_type: str, subject_id: int, purpose: str):
-    """Ask, with a purpose, to see a record. The supervisors of the owning agency are notified.
+def access_request_create(
+    *,
+    requester,
+    subject_type: str,
+    subject_id: int,
+    purpose: str,
+    categories: list[str] | tuple[str, ...] = (),
+):
+    """Ask, with a purpose, to see categories of a record the requester already sees (e.g. the
+    documents and permits of person X). The supervisors of the owning agency are notified.
 
-    Guarantees one pending request per officer and record (a second ask returns the first)."""
+    Guarantees: only a record visible to the requester can be asked for (a request route
+    answers alike for an invisible and a missing record); one pending request per officer and
+    record (a second ask returns the first)."""
     from .access import access_for
     from .models import AccessRequest
 
@@ -507,6 +527,11 @@ def access_request_create(*, requester, subject_type: str, subject_id: int, purp
     purpose = (purpose or "").strip()
     if len(purpose) < 10:
         raise ValidationError({"purpose": _("State the purpose in a sentence (10+ characters).")})
+    if not subject_visible(requester, subject_type, subject_id):
+        raise Http404
+    categories = sorted(set(categories))
+    if set(categories) - set(shareable(subject_type).categories):
+        raise ValidationError({"categories": _("These categories cannot be shared.")})
     owner = owning_agency(subject_type, subject_id)
     if owner is None:
         raise ValidationError(_("No agency can decide on this record; contact the Kanim."))
@@ -524,6 +549,7 @@ def access_request_create(*, requester, subject_type: str, subject_id: int, purp
         subject_id=subject_id,
         owning_agency=owner,
         purpose=purpose,
+        categories=categories,
     )
     notification_send(
         recipients=_supervisors(owner),
@@ -550,9 +576,11 @@ def access_request_decide(
     approve: bool,
     note: str = "",
     expires_at: datetime | None = None,
+    categories: list[str] | tuple[str, ...] | None = None,
 ):
-    """Approve (sharing the record with the requester until ``expires_at``, 30 days by default)
-    or decline a pending request. Only a supervisor of the owning agency (or the system admin)
+    """Approve (sharing the record with the requester until ``expires_at``, 30 days by default,
+    opening the categories asked for, or ``categories`` when the approver narrows them: never
+    more than was asked) or decline a pending request. Only a supervisor of the owning agency (or the system admin)
     decides; the requester is notified either way."""
     from .access import access_for
     from .models import AccessRequest
@@ -567,8 +595,14 @@ def access_request_decide(
     if locked.status != AccessRequest.Status.PENDING:
         raise ValidationError(_("This request was already decided."))
     share = None
+    granted = list(locked.categories) if categories is None else sorted(set(categories))
+    if approve and set(granted) - set(locked.categories):
+        raise ValidationError({"categories": _("Approve at most what was asked for.")})
+    if approve and locked.categories and not granted:
+        raise ValidationError({"categories": _("Approve at least one category, or decline.")})
     if approve:
         share = share_grant(
+            categories=granted,
             granted_by=decided_by,
             subject_type=locked.subject_type,
             subject_id=locked.subject_id,
