@@ -64,7 +64,8 @@ class PolicyFilterSet(django_filters.FilterSet):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if getattr(cls._meta, "model", None) is not None:
+        # Runs before django-filter's metaclass sets ``_meta``: read the Meta declared here.
+        if getattr(cls.__dict__.get("Meta"), "model", None) is not None:
             FILTERSETS.append(cls)
 
     def __init__(self, data=None, queryset=None, *, user, in_body: bool = False, **kwargs):

@@ -93,7 +93,9 @@ def access_request_list(request):
         if not access.is_system_admin:
             to_decide = to_decide.filter(owning_agency_id=access.agency_id)
         to_decide = to_decide.select_related("requester__officer__agency")
-    mine = AccessRequest.objects.filter(requester=request.user).select_related("owning_agency", "share")
+    mine = AccessRequest.objects.filter(requester=request.user).select_related(
+        "owning_agency", "share"
+    )
     to_decide = [(r, AccessDecisionForm(asked=r.categories, prefix=f"r{r.pk}")) for r in to_decide]
     return render(
         request,

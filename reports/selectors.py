@@ -105,11 +105,11 @@ EVIDENCE_CATEGORIES = {
 # Keys that quote the flag's sighting (its reference, place, activity, day): shown only to a
 # reader who may see that sighting, whatever their categories.
 EVIDENCE_QUOTES_SIGHTING = frozenset(
-    {"reference", "activity", "apparent_nationality", "observed_on", "region", "last_seen"}
+    {"reference", "activity", "apparent_nationality", "observed_on", "region"}
 )
 # Keys aggregated over several sightings (where and how often a person was seen): shown only to
 # a reader who sees every sighting of the kecamatan they name.
-EVIDENCE_AGGREGATES_SIGHTINGS = frozenset({"kecamatan", "sightings"})
+EVIDENCE_AGGREGATES_SIGHTINGS = frozenset({"kecamatan", "sightings", "last_seen"})
 # Keys holding a region code of a region-bound category: readable inside the reader's scope.
 EVIDENCE_REGION_KEYS = {"registered_kecamatan": Category.RESIDENCE}
 

@@ -255,7 +255,9 @@ def mutate(p: Principal, world: World) -> None:
         if not _reads(p, world, person, "employment"):
             Foreigner.objects.filter(pk=f.pk).update(occupation="Changed occupation")
         if not _reads(p, world, person, "document"):
-            TravelDocument.objects.filter(pk=person.document.pk).update(number=f"ZZCHG{person.document.pk}")
+            TravelDocument.objects.filter(pk=person.document.pk).update(
+                number=f"ZZCHG{person.document.pk}"
+            )
         if not _reads(p, world, person, "permit.detail"):
             StayPermit.objects.filter(pk=person.permit.pk).update(
                 number=f"CHG{person.permit.pk}", visa_index="C1"
