@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMBEDDED := $(PY) -m timpora.embedded --
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 # Port of the development server (`make run PORT=8123`).
 PORT ?= 8000
 
@@ -28,10 +30,13 @@ run: install
 	$(EMBEDDED) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null -p $(PORT)'
 
 # The whole suite (browser tests included) against DATABASE_URL / REDIS_URL, else embedded servers.
+# First a Chromium for the browser tests (tests/browser/chromium.py): Playwright's own if it can
+# be downloaded, else the system's; without one only the browser tests fail, naming what to install.
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(EMBEDDED) $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m tests.browser.chromium
+	$(EMBEDDED) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
@@ -36,6 +37,12 @@ __all__ = [
     "access_for",
     "cached_for_scope",
 ]
+
+
+# Template names of the categories (``can.read.permit_status``): a dot cannot be part of a
+# template lookup. ``permit`` is the permit detail (Category.PERMIT), ``permit_status`` its type
+# and validity.
+TEMPLATE_KEYS = {c.replace(".", "_"): c for c in Category.ALL} | {"permit": Category.PERMIT}
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,52 @@ class Access:
     def is_agency_admin(self) -> bool:
         return self.role == Officer.Role.AGENCY_ADMIN
 
+    # --- Capabilities: the one home of "may this user do X" beyond a category level.
+
+    @property
+    def can_submit_sightings(self) -> bool:
+        """Sightings are submitted by officers of an agency whose policy writes sightings (the
+        system admin has no agency to report for)."""
+        return self.can_write(Category.SIGHTING) and self.agency_id is not None
+
+    @property
+    def can_review_sightings(self) -> bool:
+        """Reviewing sightings is the records office's job: those who may write sightings *and*
+        identity records (the Kanim under the default policy)."""
+        return self.can_write(Category.SIGHTING) and self.can_write(Category.IDENTITY)
+
+    @property
+    def can_share(self) -> bool:
+        """Sharing a record (what the sharer sees by their own scope) is a supervisor's call."""
+        return self.is_supervisor
+
+    @property
+    def can_request_access(self) -> bool:
+        return self.is_active and not self.is_system_admin
+
+    def can_decide_requests_of(self, agency_id: int | None) -> bool:
+        """Access requests to an agency's records are decided by its supervisors."""
+        return self.is_system_admin or (self.is_supervisor and self.agency_id == agency_id)
+
+    @property
+    def can_manage_officers(self) -> bool:
+        """An agency admin manages the officer accounts of their own agency (in the admin site,
+        which also requires a staff account)."""
+        return self.role == Officer.Role.AGENCY_ADMIN and self.agency_id is not None
+
+    @cached_property
+    def template_flags(self) -> dict:
+        """What templates test (``can.read.permit``, ``can.review``…), built once per Access:
+        the context processor ``timpora.context_processors.portal`` hands it to every page."""
+        return {
+            "read": {key: self.can_read(c) for key, c in TEMPLATE_KEYS.items()},
+            "write": {key: self.can_write(c) for key, c in TEMPLATE_KEYS.items()},
+            "submit": self.can_submit_sightings,
+            "review": self.can_review_sightings,
+            "share": self.can_share,
+            "active": self.is_active,
+        }
+
     def region_q(self, field: str) -> Q:
         """A filter keeping rows whose region ``field`` lies inside the user's scope."""
         if self.scope_codes is None:
@@ -141,6 +194,13 @@ class RowAccess:
 
     def readable(self) -> frozenset[str]:
         return self.access.readable() | self.shared
+
+    @property
+    def template_flags(self) -> dict:
+        """The user's ``can`` flags with ``read`` answered for this record."""
+        flags = dict(self.access.template_flags)
+        flags["read"] = {key: self.can_read(c) for key, c in TEMPLATE_KEYS.items()}
+        return flags
 
 
 # The computed Access of each user is kept in the cache (Redis) between requests, stamped with a

@@ -73,7 +73,7 @@ class AgencyAdmin(admin.ModelAdmin):
 def _agency_admin_of(request):
     """The agency whose officers ``request.user`` manages as agency admin, else None."""
     access = access_for(request.user)
-    if request.user.is_staff and access.is_agency_admin:
+    if request.user.is_staff and access.can_manage_officers:
         return access.agency_id
     return None
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .categories import Category, Level
+from .registry import subject_label
 
 # Kemendagri codes: 73 / 73.72 / 73.72.01 / 73.72.01.1004
 REGION_CODE_RE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
@@ -36,6 +37,12 @@ def region_prefix_q(field: str, code: str) -> Q:
     ``residence_region``); for the latter ``__pk`` reaches the key column without a join."""
     column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
     return Q(**{f"{field}": code}) | Q(**{f"{column}__startswith": f"{code}."})
+
+
+def region_ancestors(code: str) -> list[str]:
+    """The codes from the province down to ``code``: "73.72.03" → ["73", "73.72", "73.72.03"]."""
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def pattern_index(field: str, name: str) -> models.Index:
@@ -104,9 +111,6 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
-
-    def is_within(self, code: str) -> bool:
-        return self.code == code or self.code.startswith(code + ".")
 
 
 class Agency(models.Model):
@@ -327,13 +331,6 @@ class PolicyChange(models.Model):
         return f"{self.agency_kind} × {self.category}: {self.old_level} → {self.new_level}"
 
 
-class SubjectType(models.TextChoices):
-    """Records that can be shared, requested and audited (agencies knows them only by name)."""
-
-    FOREIGNER = "foreigner", _("Foreign national")
-    SIGHTING = "sighting", _("Sighting")
-
-
 class RecordShare(models.Model):
     """The why and until-when of one guardian object permission (the row beside it).
 
@@ -342,7 +339,8 @@ class RecordShare(models.Model):
     record of who shared what with whom, why, and when it ended.
     """
 
-    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    # The kinds are those the higher apps register (agencies.registry), validated by the services.
+    subject_type = models.CharField(_("subject type"), max_length=10)
     subject_id = models.BigIntegerField(_("subject id"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -410,10 +408,8 @@ class RecordShare(models.Model):
         return f"{self.subject_type}:{self.subject_id} → {self.user or self.agency}"
 
     @property
-    def is_live(self) -> bool:
-        from django.utils import timezone
-
-        return self.revoked_at is None and self.expires_at > timezone.now()
+    def subject_type_label(self) -> str:
+        return subject_label(self.subject_type)
 
 
 class ShareRowFields(models.Model):
@@ -448,7 +444,8 @@ class AccessRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="access_requests",
     )
-    subject_type = models.CharField(_("subject type"), max_length=10, choices=SubjectType.choices)
+    # The kinds are those the higher apps register (agencies.registry), validated by the services.
+    subject_type = models.CharField(_("subject type"), max_length=10)
     subject_id = models.BigIntegerField(_("subject id"))
     owning_agency = models.ForeignKey(
         Agency,
@@ -514,6 +511,10 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.subject_type}:{self.subject_id} ({self.status})"
+
+    @property
+    def subject_type_label(self) -> str:
+        return subject_label(self.subject_type)
 
 
 class AuditEvent(models.Model):

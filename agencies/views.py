@@ -16,13 +16,12 @@ from django.views.decorators.http import require_POST
 from .access import access_for
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
+from .registry import is_shareable, shareable
 from .services import (
-    SHAREABLE,
     access_request_create,
     access_request_decide,
     share_grant,
     share_revoke,
-    shareable,
     subject_url,
     subject_visible,
 )
@@ -36,7 +35,7 @@ def _officer_access(request):
 
 
 def _subject(subject_type: str) -> str:
-    if subject_type not in SHAREABLE:
+    if not is_shareable(subject_type):
         raise Http404
     return subject_type
 
@@ -55,7 +54,7 @@ def access_request_new(request, subject_type: str, pk: int):
     officer cannot see answers 404 exactly like a missing one (no existence oracle)."""
     access = _officer_access(request)
     _subject(subject_type)
-    if access.is_system_admin or not subject_visible(request.user, subject_type, pk):
+    if not access.can_request_access or not subject_visible(request.user, subject_type, pk):
         raise Http404
     form = AccessRequestForm(
         request.POST or None,

@@ -66,7 +66,7 @@ from guardian.shortcuts import get_objects_for_user  # noqa: E402
 from agencies.access import access_changed, access_for, access_forget  # noqa: E402
 from agencies.models import Agency, Officer, RecordShare  # noqa: E402
 from agencies.services import agency_group  # noqa: E402
-from foreigners import search  # noqa: E402
+from foreigners import selectors as search  # noqa: E402
 from foreigners import views as foreigner_views  # noqa: E402
 from foreigners.filters import foreigners_filtered  # noqa: E402
 from foreigners.models import (  # noqa: E402

@@ -50,7 +50,7 @@ settings.DEBUG = False
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from reports.dispatch import sighting_outbox_process, sighting_outbox_sweep  # noqa: E402
+from reports.outbox import sighting_outbox_process, sighting_outbox_sweep  # noqa: E402
 from reports.rules import RULES, RuleContext, rules_run  # noqa: E402
 from reports.rules.base import SIGHTING_DAY  # noqa: E402
 

@@ -3,8 +3,6 @@ search, the API list and search, the name picker and exports (DESIGN.md §4)."""
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -16,16 +14,16 @@ from agencies.filtering import PolicyFilterSet
 from agencies.models import REGION_CODE_RE, region_prefix_q
 
 from .countries import COUNTRY_CHOICES
-from .models import Foreigner, StayPermit, TravelDocument
-from .search import (
+from .models import Foreigner, StayPermit, TravelDocument, normalize_document_number
+from .selectors import (
     PERMIT_STATUS_CANCELLED,
     PERMIT_STATUS_EXPIRED,
     PERMIT_STATUS_NONE,
     PERMIT_STATUS_VALID,
     name_filter,
     permit_status_q,
+    visible_foreigners,
 )
-from .selectors import visible_foreigners
 
 C = Category
 PERMIT_STATUS_CHOICES = [
@@ -114,7 +112,7 @@ class ForeignerFilterSet(PolicyFilterSet):
         return qs.filter(region_prefix_q("residence_region", value))
 
     def filter_document_number(self, qs, name, value):
-        number = re.sub(r"\s", "", value).upper()
+        number = normalize_document_number(value)
         return qs.filter(
             Exists(TravelDocument.objects.filter(foreigner=OuterRef("pk"), number=number))
         )

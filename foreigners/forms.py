@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.access import access_for
 from agencies.models import Region
 
-from .models import Foreigner, Residence, StayPermit, TravelDocument
+from .models import Foreigner, Residence, StayPermit, TravelDocument, normalize_document_number
 
 
 class DateInput(forms.DateInput):
@@ -133,7 +133,7 @@ class DocumentForm(TokenMixin, forms.ModelForm):
         self.init_token()
 
     def clean_number(self):
-        return (self.cleaned_data.get("number") or "").upper().replace(" ", "")
+        return normalize_document_number(self.cleaned_data.get("number"))
 
 
 class PermitForm(TokenMixin, forms.ModelForm):

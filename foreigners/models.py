@@ -8,6 +8,7 @@ number; *NIK* — Indonesian national identity number; *SKTT* — the civil regi
 residence certificate.
 """
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -34,6 +35,11 @@ def normalize_name(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+def normalize_document_number(value: str | None) -> str:
+    """A travel document number as stored and searched: upper case, no whitespace."""
+    return re.sub(r"\s", "", value or "").upper()
 
 
 def country_field(verbose_name, **kwargs) -> models.CharField:
@@ -185,7 +191,7 @@ class TravelDocument(TimestampedModel):
         return f"{self.get_kind_display()} {self.issuing_country} {self.number}"
 
     def save(self, *args, **kwargs):
-        self.number = (self.number or "").upper().replace(" ", "")
+        self.number = normalize_document_number(self.number)
         super().save(*args, **kwargs)
 
 

@@ -31,24 +31,9 @@ from .forms import (
     regions_in_scope,
 )
 from .models import Residence, StayPermit, TravelDocument
+from .registry import related_panels
 from .row_access import foreigner_row_access
-from .search import keyset_page
-from .selectors import visible_foreigners
-
-CATEGORIES = ("identity", "document", "residence", "employment", "sighting", "flag")
-
-
-def permissions(access) -> dict:
-    """``{"read": {category: bool}, "write": {…}}`` for templates; ``access`` is an
-    :class:`~agencies.access.Access` or, on a record's page, its
-    :class:`~agencies.access.RowAccess`. ``permit`` is the permit detail (numbers, visa index,
-    extensions, movements), ``permit_status`` its type and validity."""
-    keys = {c: c for c in CATEGORIES}
-    keys.update(permit=Category.PERMIT, permit_status=Category.PERMIT_STATUS)
-    return {
-        "read": {key: access.can_read(c) for key, c in keys.items()},
-        "write": {key: access.can_write(c) for key, c in keys.items()},
-    }
+from .selectors import keyset_page, visible_foreigners
 
 
 def _require_write(request, category: str) -> None:
@@ -127,7 +112,6 @@ def foreigner_list(request):
             "number_results": number_results,
             "searched": bool(request.GET) and not posted,
             "query": query.urlencode(),
-            "can": permissions(access),
         },
     )
 
@@ -163,18 +147,18 @@ def foreigner_detail(request, pk: int):
         visible_foreigners(request.user).select_related("residence_region"), pk=pk
     )
     row = foreigner_row_access(request.user, foreigner.pk)
-    can = permissions(row)
-    ctx = {"foreigner": foreigner, "can": can, "shared": sorted(row.shared)}
-    if can["read"]["document"]:
+    can = row.template_flags
+    ctx = {"foreigner": foreigner, "can": can}
+    if row.can_read(Category.DOCUMENT):
         ctx["documents"] = list(foreigner.documents.all())
-    if can["read"]["permit_status"] or can["read"]["permit"]:
+    if row.can_read(Category.PERMIT_STATUS) or row.can_read(Category.PERMIT):
         permits = foreigner.permits.order_by("valid_from", "id")
-        if can["read"]["permit"]:
+        if row.can_read(Category.PERMIT):
             permits = permits.select_related("sponsor", "extends")
         ctx["permits"] = list(permits)
-    if can["read"]["permit"]:
+    if row.can_read(Category.PERMIT):
         ctx["movements"] = list(foreigner.movements.all()[:50])
-    if can["read"]["residence"]:
+    if row.can_read(Category.RESIDENCE):
         ctx["residences"] = [
             r
             for r in foreigner.residences.select_related("region")
@@ -184,27 +168,13 @@ def foreigner_detail(request, pk: int):
         ctx["residences_partial"] = not (
             Category.RESIDENCE in row.shared or row.access.is_system_admin
         )
-    if can["read"]["sighting"]:
-        from_reports = _reports_selectors()
-        ctx["sightings"] = list(
-            from_reports.visible_sightings(request.user)
-            .filter(foreigner=foreigner)
-            .select_related("region")[:50]
-        )
-    if can["read"]["flag"]:
-        ctx["flags"] = list(
-            _reports_selectors().visible_flags(request.user).filter(foreigner=foreigner)[:50]
-        )
+    # Sections other apps add about the person (reports: sightings, flags through their own
+    # selectors, so each row keeps its own scope), see registry.py.
+    for panel in related_panels():
+        if row.can_read(panel.category):
+            ctx[panel.name] = panel.rows(request.user, foreigner)
     # AUDIT hook (issue 8, audit_read): the id shown is `foreigner.pk`.
     return render(request, "foreigners/foreigner_detail.html", ctx)
-
-
-def _reports_selectors():
-    # The detail page shows reports about the person; imported lazily because the apps depend
-    # one way (reports → foreigners) and only this page joins them.
-    from reports import selectors
-
-    return selectors
 
 
 @login_required

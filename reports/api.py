@@ -9,12 +9,11 @@ from agencies.access import Category, access_for
 from agencies.masking import PolicyMaskedSerializer
 from agencies.services import audit_record
 
+from .evidence import reason_visible, visible_evidence
 from .filters import flags_filtered, sightings_filtered
 from .models import Flag, Sighting
 from .selectors import (
     flag_quoted_visible,
-    reason_visible,
-    visible_evidence,
     visible_flags,
     visible_sightings,
     with_person_visibility,
@@ -108,7 +107,7 @@ FLAG_FIELDS = {
     "opened_at": C.FLAG,
     "closed_at": C.FLAG,
     # Evidence quotes permit, document, residence and sighting facts: each key is masked by its
-    # own category and the visibility of the record it quotes (reports.selectors).
+    # own category and the visibility of the record it quotes (reports.evidence).
     "evidence": C.FLAG,
 }
 

@@ -10,9 +10,9 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from .alerts import flags_alert, flags_digest_send
-from .dispatch import sighting_outbox_process, sighting_outbox_sweep
+from .outbox import SIGHTING_RULES_TASK, sighting_outbox_process, sighting_outbox_sweep
 from .rules import rules_run
+from .services.alerts import flags_alert, flags_digest_send
 
 RETRYING = {
     "acks_late": True,
@@ -36,7 +36,7 @@ def rules_daily_scan(codes: list[str] | None = None) -> dict:
     }
 
 
-@shared_task(name="reports.sighting_rules_process", soft_time_limit=120, time_limit=180, **RETRYING)
+@shared_task(name=SIGHTING_RULES_TASK, soft_time_limit=120, time_limit=180, **RETRYING)
 def sighting_rules_process(outbox_ids: list[int] | None = None) -> int:
     """Run the sighting rules for the given outbox rows (enqueued on commit), then alert."""
     done = sighting_outbox_process(outbox_ids=outbox_ids)

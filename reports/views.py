@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import access_for
-from foreigners.views import permissions
 
 from . import services
+from .dashboard import dashboard_figures
+from .evidence import visible_evidence
 from .filters import flags_filtered
 from .forms import CommentForm, FlagFilterForm, FlagResolveForm, LinkForm, ReviewForm, SightingForm
 from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .selectors import (
     actionable_flags,
-    dashboard_figures,
     flag_quoted_visible,
-    visible_evidence,
     visible_flags,
     visible_sightings,
     with_person_visibility,
@@ -49,7 +48,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
-    if not services.can_submit_sightings(request.user):
+    if not access_for(request.user).can_submit_sightings:
         raise PermissionDenied
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +95,7 @@ def sighting_submitted(request, pk: int):
 @login_required
 @require_GET
 def sighting_queue(request):
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     status = request.GET.get("status") or Sighting.ReviewStatus.PENDING
     if status not in Sighting.ReviewStatus.values:
@@ -131,11 +130,8 @@ def sighting_queue(request):
 
 
 def _sighting_context(request, sighting, **forms):
-    access = access_for(request.user)
     return {
         "sighting": sighting,
-        "can": permissions(access),
-        "can_review": services.can_review_sightings(request.user),
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -173,7 +169,7 @@ def sighting_detail(request, pk: int):
 @require_POST
 def sighting_review(request, pk: int):
     sighting = _get_sighting(request, pk)
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -197,7 +193,7 @@ def sighting_review(request, pk: int):
 @require_POST
 def sighting_link(request, pk: int):
     sighting = _get_sighting(request, pk)
-    if not services.can_review_sightings(request.user):
+    if not access_for(request.user).can_review_sightings:
         raise PermissionDenied
     form = LinkForm(request.POST)
     if form.is_valid():
@@ -294,7 +290,6 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "flag": flag,
             "evidence": evidence,
             "resolve_form": resolve_form or FlagResolveForm(),
-            "can": permissions(access_for(request.user)),
             "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
         },
         status=status,
@@ -352,5 +347,5 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"f": figures, "map_config": map_config, "can": permissions(access_for(request.user))},
+        {"f": figures, "map_config": map_config},
     )

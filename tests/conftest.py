@@ -1,15 +1,57 @@
-"""Shared fixtures: the Parepare region tree and officers named by role (healthchecks style)."""
+"""Shared fixtures: the Parepare region tree and officers named by role (healthchecks style).
+
+The suite runs in parallel (pytest-xdist, ``make test``): each worker gets its own test database
+from pytest-django, and ``pytest_configure`` below gives it its own cache keys in the shared Redis
+database and its own media directory, so no test can see another worker's state.
+"""
 
 import importlib
+import os
+import shutil
+import tempfile
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
+from django.test.utils import override_settings
 
 from agencies.access import access_changed
 from agencies.models import Agency, Officer
 from agencies.services import regions_load
 
 from .factories import AgencyFactory, OfficerFactory, UserFactory
+
+_session_settings: list = []
+
+
+def pytest_configure(config):
+    """Settings for the whole run (of this worker), in place before any test or migration runs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The access cache is keyed by user id, and every worker's database numbers its users from
+    # 1: one key prefix per worker (and away from a `make run` sharing the Redis database). The
+    # environment variable carries it to the worker and beat subprocesses of test_worker.py.
+    prefix = f"timpora-test-{worker}"
+    os.environ["CACHE_KEY_PREFIX"] = prefix
+    media = tempfile.mkdtemp(prefix=f"timpora-test-media-{worker}-")
+    overrides = override_settings(
+        CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}},
+        # Django 6.1 PBKDF2 (1.5 M iterations) took 1.7 s per user created or signed in here.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media}},
+        },
+        MEDIA_ROOT=media,
+    )
+    overrides.enable()
+    _session_settings.extend([overrides, media])
+
+
+def pytest_unconfigure(config):
+    if _session_settings:
+        overrides, media = _session_settings
+        overrides.disable()
+        shutil.rmtree(media, ignore_errors=True)
 
 
 @pytest.fixture

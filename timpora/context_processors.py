@@ -4,17 +4,9 @@ from agencies.access import access_for
 
 
 def portal(request):
+    """``can``: the user's capability flags (``can.read.permit``, ``can.write.identity``,
+    ``can.review``, ``can.submit``…), computed once per Access (``Access.template_flags``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from foreigners.views import permissions
-    from reports.services import can_review_sightings
-
-    access = access_for(user)
-    return {
-        "nav": {
-            **permissions(access),
-            "review": can_review_sightings(user),
-            "active": access.is_active,
-        }
-    }
+    return {"can": access_for(user).template_flags}

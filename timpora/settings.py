@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "agencies",
     "foreigners",
     "reports",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -322,7 +323,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The outbox sweep (reports.dispatch) runs sighting rules the broker never delivered: every
+# The outbox sweep (reports.outbox) runs sighting rules the broker never delivered: every
 # minute, for rows older than the grace period (younger ones are normally in flight). The fault
 # tests shorten both to watch a sweep happen.
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)

@@ -4,10 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from agencies.access import Category, access_for
-from foreigners.views import permissions
 from reports.models import Flag, Sighting
 from reports.selectors import visible_flags, visible_sightings, with_person_visibility
-from reports.services import can_review_sightings
 
 HOME_ROWS = 8
 
@@ -17,7 +15,7 @@ def home(request):
     """What needs the user's attention: open flags routed to their agency, sightings waiting
     for review (reviewers), their own recent sightings."""
     access = access_for(request.user)
-    ctx = {"access": access, "can": permissions(access)}
+    ctx = {"access": access}
     if access.can_read(Category.FLAG):
         open_flags = visible_flags(request.user).filter(state__in=Flag.OPEN_STATES)
         ctx["open_flags"] = list(
@@ -25,8 +23,7 @@ def home(request):
             .select_related("foreigner")
             .order_by("-severity", "-opened_at", "-id")[:HOME_ROWS]
         )
-    if can_review_sightings(request.user):
-        ctx["can_review"] = True
+    if access.can_review_sightings:
         ctx["pending_sightings"] = list(
             visible_sightings(request.user)
             .filter(review_status=Sighting.ReviewStatus.PENDING)

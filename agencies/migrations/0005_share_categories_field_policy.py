@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_seed_access_policy'),
+        ('agencies', '0005_subject_type_from_registry'),
     ]
 
     operations = [

@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from agencies.access import access_for
+from agencies.registry import is_shareable, shareable
+
 register = template.Library()
 
 
@@ -33,17 +36,11 @@ def request_access_url(context, subject_type: str, subject_pk, category: str = "
     """The "request access" link of a masked part of a record, only where a share can help: a
     category that a share of this kind of record can open, asked by an officer of a member
     agency (the system admin sees everything; a share cannot open the rest)."""
-    # Imported here: the services import the models, which this tag library must not load at
-    # template-library registration (it is loaded by every template that masks a field).
-    from agencies.access import access_for
-    from agencies.services import SHAREABLE
-
-    spec = SHAREABLE.get(subject_type)
     request = context.get("request")
     access = access_for(getattr(request, "user", None))
-    if spec is None or not subject_pk or category not in spec.categories:
+    if not is_shareable(subject_type) or not subject_pk:
         return ""
-    if not access.is_active or access.is_system_admin:
+    if category not in shareable(subject_type).categories or not access.can_request_access:
         return ""
     url = reverse("access-request-new", args=[subject_type, subject_pk])
     return f"{url}?{urlencode({'kategori': category})}"

@@ -1,11 +1,11 @@
-"""Flag evidence is masked key by key (reports.selectors.EVIDENCE_CATEGORIES); a key the rules
+"""Flag evidence is masked key by key (reports.evidence.EVIDENCE); a key the rules
 write must be classified there, or nobody but the system admin sees it."""
 
 import re
 from pathlib import Path
 
 from agencies.access import Access
-from reports.selectors import EVIDENCE_CATEGORIES, visible_evidence
+from reports.evidence import EVIDENCE, visible_evidence
 
 RULES = Path(__file__).resolve().parents[2] / "reports" / "rules"
 BLOCK = re.compile(r"jsonb_build_object\((.*?)\)\s+AS evidence", re.S)
@@ -23,7 +23,7 @@ def rule_evidence_keys() -> set[str]:
 def test_every_evidence_key_the_rules_write_is_classified():
     keys = rule_evidence_keys()
     assert len(keys) >= 10  # the pattern still finds the rules' evidence
-    assert keys - set(EVIDENCE_CATEGORIES) == set()
+    assert keys - set(EVIDENCE) == set()
 
 
 def test_evidence_is_masked_by_category_and_unknown_keys_are_hidden():

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from agencies.access import access_changed
 from agencies.models import Notification, Officer
-from reports.alerts import flags_alert
 from reports.models import Flag
+from reports.services.alerts import flags_alert
 
 from ..factories import FlagFactory, ForeignerFactory
 

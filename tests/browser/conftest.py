@@ -1,15 +1,19 @@
-"""Real-browser journeys: Playwright driving Debian's chromium against Django's live server.
+"""Real-browser journeys: Playwright driving Chromium against Django's live server.
 
-Playwright's own browser download is not reachable from CI, so the browser is the ``chromium``
-on the PATH (installed by ``.ci/run``). A missing chromium fails the tests instead of skipping
-them: these journeys are part of ``make test``.
+The browser is Playwright's own Chromium when installed, else the system ``chromium``
+(tests/browser/chromium.py; ``make test`` sets one up). Without one these tests fail with a
+one-line hint instead of being skipped, and the rest of the suite is unaffected: the journeys are
+ordinary transactional tests (no serialized rollback to restore), and the rows the migrations seed
+come back before each test through tests/conftest.py like for every other test.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
+
+from .chromium import ChromiumMissing, launch_args
 
 # Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django
 # refuse ORM calls from the test body (SynchronousOnlyOperation). The test body and the live
@@ -21,45 +25,22 @@ PASSWORD = "pw-Timpora-123"  # tests/factories.py UserFactory
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        raise RuntimeError("chromium is not on the PATH: apt-get install chromium (see .ci/run)")
-    return {**browser_type_launch_args, "executable_path": chromium, "headless": True}
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    try:
+        return {**browser_type_launch_args, **launch_args(playwright)}
+    except ChromiumMissing as missing:
+        problem = str(missing)
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def migrated_data(django_db_setup, django_db_blocker):
-    """The rows the migrations seed (access policy, rule settings, content types…), put back
-    before each journey and after the last one.
-
-    The live server needs transactional tests, whose teardown empties every table. Django's
-    serialized rollback would restore the seed, but it keeps it on the connection object, and
-    once Playwright runs an event loop in this thread asgiref hands out a different connection
-    object that lacks it. So take the snapshot here and restore it ourselves; restoring after the
-    last journey leaves the database as the migrations left it for the tests that follow.
-    """
-    from django.db import connection
-
+def close_connections(django_db_blocker):
+    """Once Playwright's loop runs, asgiref hands this thread other connection objects than the
+    ones Django's test set-up holds; close them after the journeys, or the test database cannot
+    be dropped at the end of the run."""
+    yield
     with django_db_blocker.unblock():
-        snapshot = getattr(connection, "_test_serialized_contents", None)
-        if snapshot is None:
-            snapshot = connection.creation.serialize_db_to_string()
-    yield snapshot
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
-        # This context's connection: the test database cannot be dropped while it is open.
-        connection.close()
-
-
-@pytest.fixture(autouse=True)
-def restore_migrated_data(transactional_db, migrated_data):
-    from django.db import connection
-
-    connection.creation.deserialize_db_from_string(migrated_data)
-    # Read by TransactionTestCase's teardown: flush without re-creating content types (their
-    # rows come back from the snapshot, with the primary keys the other rows point to).
-    connection._test_serialized_contents = migrated_data
+        connections.close_all()
 
 
 @pytest.fixture

@@ -25,12 +25,10 @@ from tests.factories import (
 
 from .conftest import screenshot, sign_in
 
-# Transactional (the live server is another thread). Serialized rollback keeps the flush after
-# each test from re-creating content types, which conftest.migrated_data restores with the rest of
-# the seed.
+# Transactional: the live server is another thread and reads only committed rows.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PHONE = {"width": 360, "height": 740}

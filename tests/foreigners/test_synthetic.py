@@ -12,10 +12,10 @@ from django.db import connection
 from django.db.models import Count, F, Q
 
 from agencies.models import Officer, Region
-from foreigners import synthetic as people_gen
+from devdata import synthetic_people as people_gen
+from devdata.synthetic_reports import CHUNK_TABLES, COLUMNS
 from foreigners.models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
 from reports.models import Sighting
-from reports.synthetic import CHUNK_TABLES, COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -52,7 +52,7 @@ def test_passport_search_refused_without_document_access(client, kemenag_officer
 
 
 def test_search_pages_forward_and_back_without_count(client, kanim_officer, regions, monkeypatch):
-    from foreigners import search
+    from foreigners import selectors as search
 
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     for name in ["Ahn", "Baker", "Chen", "Dubois", "Evans"]:

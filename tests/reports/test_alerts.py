@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 
 from agencies.models import Agency, Notification, Officer
-from reports.alerts import flags_alert, flags_digest_send
 from reports.models import Flag, RuleSettings
 from reports.rules import rules_run
+from reports.services.alerts import flags_alert, flags_digest_send
 from tests.factories import (
     AgencyFactory,
     FlagFactory,

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
-from agencies.demo import AGENCIES, DEMO_PASSWORD
 from agencies.models import Agency, Officer, Region
+from devdata.demo_agencies import AGENCIES, DEMO_PASSWORD
+from devdata.demo_records import DEMO_FOREIGNERS
 from foreigners.models import Foreigner, StayPermit
-from reports.demo import DEMO_FOREIGNERS
 from reports.models import Flag, Sighting
 from reports.rules import rules_run
 

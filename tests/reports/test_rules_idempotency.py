@@ -77,7 +77,7 @@ def test_flag_closes_when_its_condition_clears_and_a_new_breach_opens_a_new_flag
     assert open_counts() == EXPECTED
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_scanning_at_once_yield_each_flag_exactly_once():
     build_world(TODAY)
     errors = []

@@ -131,7 +131,8 @@ def test_only_reviewers_see_the_queue(client, polres_officer, kanim_officer, reg
 def test_link_to_foreigner_reruns_the_rules(client, kanim_officer, regions, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "reports.services.sighting_rules_enqueue", lambda *, sighting_id: calls.append(sighting_id)
+        "reports.services.sightings.sighting_rules_enqueue",
+        lambda *, sighting_id: calls.append(sighting_id),
     )
     sighting = SightingFactory()
     foreigner = ForeignerFactory()

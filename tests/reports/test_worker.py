@@ -40,9 +40,9 @@ TIMEOUT = 90  # seconds; a loaded CI machine starts Django and Celery slowly
 VISIBILITY_TIMEOUT = 5
 PLACE = "73.72.03.1001"
 
-# Committed data the workers can see; serialized_rollback brings back what the migrations put
-# in (the access policy, the rule settings, the Pilkada window) after an earlier test's flush.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Committed data the workers can see; tests/conftest.py puts back what the migrations seed (the
+# access policy, the rule settings, the Pilkada window) after an earlier test's flush.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ class Processes:
 def processes(settings, tmp_path):
     """Real Celery for one test: publishing is not eager, on a queue no one else consumes."""
     queue = f"timpora-test-{uuid.uuid4().hex[:10]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue  # reports.dispatch publishes there
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue  # reports.outbox publishes there
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     procs = Processes(queue, tmp_path)

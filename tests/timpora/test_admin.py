@@ -2,9 +2,12 @@
 problem (duplicate, dates out of order, a missing company NIB, a malformed code) next to the
 form, and every registered model's list and add pages load."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
+from agencies.models import Region
 from foreigners.models import Foreigner, Residence, Sponsor, StayPermit, TravelDocument
 from reports.models import Sighting
 from tests.factories import (
@@ -160,63 +163,73 @@ def _sighting_data(agency, user, **overrides) -> dict:
     return data
 
 
-# --- exploratory
-def test_explore(admin_client, regions):
-    f = ForeignerFactory()
-    TravelDocumentFactory(foreigner=f, number="E12345678", issuing_country="CHN")
-    cases = {
-        "foreigner_1850": (_url(Foreigner), _foreigner_data(birth_date="1850-01-01")),
-        "foreigner_badcountry": (_url(Foreigner), _foreigner_data(nationality="XXX")),
-        "doc_dup": (_url(TravelDocument), _document_data(f)),
-        "doc_expiry": (
-            _url(TravelDocument),
+# --- every bad input is refused next to the form, and nothing is saved
+def _bad_inputs(f, agency, user) -> dict:
+    """name → (model, posted data) of an add form that must be refused."""
+    inline_residences = {
+        f"residences-{i}-{k}": v
+        for i in range(2)
+        for k, v in _residence_data(f).items()
+        if k != "foreigner"
+    }
+    return {
+        "foreigner_born_1850": (Foreigner, _foreigner_data(birth_date="1850-01-01")),
+        "foreigner_unknown_country": (Foreigner, _foreigner_data(nationality="QQQ")),
+        "document_duplicate": (TravelDocument, _document_data(f)),
+        "document_expires_before_issue": (
+            TravelDocument,
             _document_data(f, number="E99999999", expires_on="2019-01-01"),
         ),
-        "permit_range": (_url(StayPermit), _permit_data(f, valid_until="2024-06-01")),
-        "residence_two_current": (_url(Residence), _residence_data(f)),
-        "residence_to_before_from": (_url(Residence), _residence_data(f, to_date="2024-01-01")),
-        "residence_half_coords": (_url(Residence), _residence_data(f, latitude="-4.0")),
-        "sponsor_no_nib": (_url(Sponsor), _sponsor_data(nib="")),
-        "sponsor_person_no_nik": (_url(Sponsor), _sponsor_data(kind="person", nib="")),
-        "region_bad": (
-            _url(__import__("agencies.models").models.Region),
+        "permit_ends_before_start": (StayPermit, _permit_data(f, valid_until="2024-06-01")),
+        "residence_second_current": (Residence, _residence_data(f)),
+        "residence_ends_before_start": (Residence, _residence_data(f, to_date="2024-01-01")),
+        "residence_half_coordinates": (Residence, _residence_data(f, latitude="-4.0")),
+        "sponsor_company_without_nib": (Sponsor, _sponsor_data(nib="")),
+        "sponsor_person_without_nik": (Sponsor, _sponsor_data(kind="person", nib="")),
+        "region_malformed_code": (
+            Region,
             {"code": "73.7", "name": "x", "level": "kota", "parent": "73"},
         ),
-        "region_wrong_parent": (
-            _url(__import__("agencies.models").models.Region),
+        "region_code_outside_parent": (
+            Region,
             {"code": "74.01", "name": "x", "level": "kota", "parent": "73"},
         ),
-    }
-    ResidenceFactory(foreigner=f)
-    agency = AgencyFactory()
-    user = UserFactory()
-    cases["sighting_undescribed"] = (
-        _url(Sighting),
-        _sighting_data(agency, user, apparent_nationality=""),
-    )
-    cases["sighting_reviewed_no_time"] = (
-        _url(Sighting),
-        _sighting_data(agency, user, review_status="verified"),
-    )
-    cases["foreigner_two_current_inline"] = (
-        _url(Foreigner),
-        _foreigner_data(
-            **_management("residences", 2),
-            **{
-                f"residences-{i}-{k}": v
-                for i in range(2)
-                for k, v in _residence_data(f).items()
-                if k != "foreigner"
-            },
+        "sighting_neither_identified_nor_described": (
+            Sighting,
+            _sighting_data(agency, user, apparent_nationality=""),
         ),
-    )
-    for name, (url, data) in cases.items():
-        try:
-            r = admin_client.post(url, data)
-        except Exception as e:
-            print(name, "EXCEPTION", type(e).__name__, e)
-            continue
-        if r.status_code != 200:
-            print(name, r.status_code)
-            continue
-        print(name, _errors(r), _inline_errors(r))
+        "sighting_reviewed_without_time": (
+            Sighting,
+            _sighting_data(agency, user, review_status="verified"),
+        ),
+        "foreigner_two_current_residences_inline": (
+            Foreigner,
+            _foreigner_data(**_management("residences", 2), **inline_residences),
+        ),
+    }
+
+
+# The case names only (the rows the data points to are made in each test).
+BAD_INPUTS = list(_bad_inputs(*[SimpleNamespace(pk=0)] * 3))
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_admin_add_form_refuses_bad_input_with_a_message(admin_client, regions, case):
+    f = ForeignerFactory()
+    TravelDocumentFactory(foreigner=f, number="E12345678", issuing_country="CHN")
+    ResidenceFactory(foreigner=f)
+    model, data = _bad_inputs(f, AgencyFactory(), UserFactory())[case]
+    before = model.objects.count()
+
+    response = admin_client.post(_url(model), data)
+
+    messages = [m for ms in _errors(response).values() for m in ms] + [
+        str(m) for inline in _inline_errors(response) for m in _flatten(inline)
+    ]
+    assert messages, f"{case}: the form was accepted"
+    assert all(m.strip() for m in messages)
+    assert model.objects.count() == before
+
+
+def _flatten(inline) -> list:
+    return [m for ms in inline.values() for m in ms] if isinstance(inline, dict) else inline

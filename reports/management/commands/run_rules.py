@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.alerts import flags_alert
 from reports.rules import RULES, UnknownRule, rules_run
+from reports.services.alerts import flags_alert
 
 
 class Command(BaseCommand):

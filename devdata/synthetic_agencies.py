@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Agency, Officer, Region
-from .services import regions_load
+from agencies.access import access_changed
+from agencies.models import Agency, Officer, Region
+from agencies.services import regions_load
 
 # (code, name, approximate centroid lat, lon, share of foreign residents — a rough shape, not data)
 PROVINCES: list[tuple[str, str, float, float, float]] = [
@@ -139,8 +140,6 @@ def synthetic_regions_ensure() -> int:
     rows = synthetic_region_rows(existing)
     Region.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     if rows:
-        from .access import access_changed
-
         access_changed()  # bulk_create sends no signal; scope-derived lists are cached
     return len(rows)
 

@@ -3,8 +3,8 @@ daily digest per agency.
 
 Who is alerted: supervisors (and officers, if the rule settings say so) of active agencies whose
 kind is in the flag's ``routed_to`` AND who may see the flag through the access policy —
-:func:`reports.selectors.visible_flags` decides, as a subquery, so an alert never tells anyone
-about a person they could not open.
+:func:`reports.selectors.visible_flags` decides, so an alert never tells anyone about a person
+they could not open. Notifications are written through the agencies notification service.
 """
 
 from __future__ import annotations
@@ -16,15 +16,18 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.access import Category, access_for
 from agencies.models import Agency, Officer
+from agencies.services.notifications import NewNotification, notifications_send
 
-from .models import Flag, RuleSettings
-from .selectors import reasons_readable, visible_flags
+from ..evidence import reasons_readable
+from ..models import Flag, RuleSettings
+from ..rules import RULES
+from ..selectors import visible_flags
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +36,8 @@ EMAIL_LIST_LIMIT = 20
 
 
 def flag_url_parts() -> tuple[str, str]:
-    """The flag page's URL around the id, so SQL can build it: ('/peringatan/', '/')."""
-    try:
-        url = reverse("flag-detail", args=[987654321])
-    except NoReverseMatch:
-        url = "/peringatan/987654321/"
+    """The flag page's URL around the id, reversed once for many flags: ('/peringatan/', '/')."""
+    url = reverse("flag-detail", args=[987654321])
     prefix, _sep, suffix = url.partition("987654321")
     return prefix, suffix
 
@@ -48,8 +48,6 @@ def flag_url(flag_id: int) -> str:
 
 
 def _rule_titles() -> dict[str, str]:
-    from .rules import RULES
-
     return {code: str(rule.title) for code, rule in RULES.items()}
 
 
@@ -113,46 +111,32 @@ def _alert_batch(limit: int) -> int:
         kinds = [r[0] for r in cursor.fetchall()]
         titles = _rule_titles()
         severity = dict(Flag.Severity.choices)
+        new = set(new_ids)
         prefix, suffix = flag_url_parts()
-        rule_case = " ".join("WHEN %s THEN %s" for _code in titles)
-        rule_params = [x for pair in titles.items() for x in pair]
-        sev_case = " ".join("WHEN %s THEN %s" for _sev in severity)
-        sev_params = [x for pair in severity.items() for x in (pair[0], str(pair[1]))]
         emails: list[EmailMessage] = []
         for user in _alert_recipients(kinds):
             visible = visible_flags(user).filter(id__in=ids).values("id")
-            sub_sql, sub_params = visible.query.sql_with_params()
-            cursor.execute(
-                f"""
-                INSERT INTO agencies_notification
-                    (recipient_id, kind, title, body, url, created_at)
-                SELECT %s,
-                       CASE WHEN fl.id = ANY(%s::bigint[]) THEN 'flag.new'
-                            ELSE 'flag.escalated' END,
-                       left(CASE WHEN fl.id = ANY(%s::bigint[]) THEN %s ELSE %s END
-                            || COALESCE(CASE fl.rule {rule_case} END, fl.rule)
-                            || ' (' || COALESCE(CASE fl.severity {sev_case} END, '') || ')',
-                            200),
-                       CASE WHEN %s THEN fl.reason ELSE '' END, %s || fl.id || %s, %s
-                FROM reports_flag fl WHERE fl.id IN ({sub_sql})
-                """,
-                [
-                    user.pk,
-                    new_ids,
-                    new_ids,
-                    _("New flag: "),
-                    _("Flag escalated: "),
-                    *rule_params,
-                    *sev_params,
-                    reasons_readable(access_for(user)),
-                    prefix,
-                    suffix,
-                    timezone.now(),
-                    *sub_params,
-                ],
+            with_reason = reasons_readable(access_for(user))
+            flags = (
+                Flag.objects.filter(id__in=visible)
+                .order_by("id")
+                .values_list("id", "rule", "severity", "reason")
             )
-            if cursor.rowcount and user.email:
-                emails.append(_alert_email(user, visible, cursor.rowcount, titles))
+            count = notifications_send(
+                notifications=[
+                    NewNotification(
+                        recipient_id=user.pk,
+                        kind="flag.new" if flag_id in new else "flag.escalated",
+                        title=(_("New flag: ") if flag_id in new else _("Flag escalated: "))
+                        + f"{titles.get(rule, rule)} ({severity.get(level, '')})",
+                        body=reason if with_reason else "",
+                        url=f"{prefix}{flag_id}{suffix}",
+                    )
+                    for flag_id, rule, level, reason in flags
+                ]
+            )
+            if count and user.email:
+                emails.append(_alert_email(user, visible, count, titles))
         if emails:
             transaction.on_commit(lambda: _send(emails))
     return len(ids)

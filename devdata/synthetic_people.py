@@ -30,7 +30,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import normalize_name
+from agencies.models import Region
+from foreigners.models import normalize_name
+
+from .synthetic_agencies import PAREPARE, PAREPARE_WEIGHT, PROVINCE_WEIGHT
 
 # --- Number scrambles: x -> (x * MUL + ADD) mod MOD is a bijection because gcd(MUL, MOD) = 1.
 DOC_MOD, DOC_MUL, DOC_ADD = 10**9, 738_545_117, 104_729
@@ -683,9 +686,6 @@ def foreigner_chunk(
 def national_places() -> tuple[list[tuple[str, float, float]], list[float]]:
     """Every kelurahan in the database with a weight: its province's share of foreign residents
     spread evenly over the province's kelurahan, Kota Parepare's share over Parepare's."""
-    from agencies.models import Region
-    from agencies.synthetic import PAREPARE, PAREPARE_WEIGHT, PROVINCE_WEIGHT
-
     rows = list(
         Region.objects.filter(level=Region.Level.KELURAHAN, latitude__isnull=False)
         .order_by("code")

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports.synthetic import BULK_FROM, CHUNK_TABLES, national_generate
+from devdata.synthetic_reports import BULK_FROM, CHUNK_TABLES, national_generate
 
 VACUUM_TABLES = ("foreigners_sponsor", *CHUNK_TABLES)
 

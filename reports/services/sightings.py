@@ -1,8 +1,8 @@
-"""Writes to sightings and flags made by officers through the portal.
+"""Writes to sightings made by officers through the portal.
 
 Each service runs in one transaction. Services that change what the sighting rules look at
 (a new sighting, a review decision, a linked person) call
-:func:`reports.dispatch.sighting_rules_enqueue` inside that transaction, so the rules re-run
+:func:`reports.outbox.sighting_rules_enqueue` inside that transaction, so the rules re-run
 once it commits — and never for a write that rolled back.
 """
 
@@ -17,31 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.access import Category, access_for
+from agencies.access import access_for
 from agencies.models import Region
 from foreigners.models import Foreigner
 from foreigners.selectors import visible_foreigners
 from foreigners.services import image_normalise
 
-from .dispatch import sighting_rules_enqueue
-from .models import Flag, Sighting, SightingComment, SightingPhoto
-from .selectors import actionable_flags, visible_sightings
+from ..models import Sighting, SightingComment, SightingPhoto
+from ..outbox import sighting_rules_enqueue
+from ..selectors import visible_sightings
 
 MAX_PHOTOS = 5
-
-
-def can_submit_sightings(user) -> bool:
-    """Sightings are submitted by officers of an agency whose policy writes sightings (the
-    system admin has no agency to report for)."""
-    access = access_for(user)
-    return access.can_write(Category.SIGHTING) and access.agency_id is not None
-
-
-def can_review_sightings(user) -> bool:
-    """Reviewing sightings is the records office's job: those who may write sightings *and*
-    identity records (the Kanim under the default policy)."""
-    access = access_for(user)
-    return access.can_write(Category.SIGHTING) and access.can_write(Category.IDENTITY)
 
 
 def sighting_regions(user):
@@ -80,7 +66,7 @@ def sighting_submit(
     commit.
     """
     access = access_for(reporter)
-    if not can_submit_sightings(reporter):
+    if not access.can_submit_sightings:
         raise PermissionDenied(_("Your account may not submit sightings."))
     if not sighting_regions(reporter).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Choose a place inside your own area.")})
@@ -129,7 +115,7 @@ def sighting_submit(
 
 
 def _reviewable(user, sighting_id: int) -> Sighting:
-    if not can_review_sightings(user):
+    if not access_for(user).can_review_sightings:
         raise PermissionDenied(_("Your account may not review sightings."))
     return visible_sightings(user).select_for_update().get(pk=sighting_id)
 
@@ -183,39 +169,3 @@ def sighting_comment_add(*, sighting_id: int, author, body: str) -> SightingComm
     comment.full_clean(exclude=["author", "sighting", "author_agency"])
     comment.save()
     return comment
-
-
-def _flag_for_update(user, flag_id: int) -> Flag:
-    flag = actionable_flags(user).select_for_update(of=("self",)).filter(pk=flag_id).first()
-    if flag is None:
-        raise PermissionDenied(_("This alert is not routed to your agency."))
-    return flag
-
-
-@transaction.atomic
-def flag_acknowledge(*, flag_id: int, user) -> Flag:
-    """Mark an open flag as seen and being worked on. Idempotent for acknowledged flags."""
-    flag = _flag_for_update(user, flag_id)
-    if flag.state == Flag.State.OPEN:
-        flag.state = Flag.State.ACKNOWLEDGED
-        flag.save(update_fields=["state", "updated_at"])
-    elif flag.state != Flag.State.ACKNOWLEDGED:
-        raise ValidationError(_("This flag is already closed."))
-    return flag
-
-
-@transaction.atomic
-def flag_resolve(*, flag_id: int, user, note: str) -> Flag:
-    """Close a flag by an officer's decision, with a note saying what was done."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Say what was done about this flag.")})
-    flag = _flag_for_update(user, flag_id)
-    if not flag.is_open:
-        raise ValidationError(_("This flag is already closed."))
-    flag.state = Flag.State.RESOLVED
-    flag.closed_at = max(timezone.now(), flag.opened_at)
-    flag.close_reason = note
-    flag.closed_by = user
-    flag.save(update_fields=["state", "closed_at", "close_reason", "closed_by", "updated_at"])
-    return flag

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from agencies.demo import DEMO_PASSWORD, demo_agencies_and_accounts
-from reports.demo import demo_records_seed
+from devdata.demo_agencies import DEMO_PASSWORD, demo_agencies_and_accounts
+from devdata.demo_records import demo_records_seed
 
 
 class Command(BaseCommand):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.demo import demo_username
 from agencies.models import Officer, Region
 from foreigners.models import Sponsor
-from foreigners.synthetic import Profile, SponsorSpec
 
-from .synthetic import Result, SightingProfile, officer_pools, population_generate
+from .demo_agencies import demo_username
+from .synthetic_people import Profile, SponsorSpec
+from .synthetic_reports import Result, SightingProfile, officer_pools, population_generate
 
 DEMO_SEED = "timpora-parepare-demo"
 DEMO_FOREIGNERS = 300

@@ -37,8 +37,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Officer
-from foreigners import synthetic as people_gen
-from foreigners.synthetic import (
+
+from . import synthetic_people as people_gen
+from .synthetic_agencies import synthetic_agencies_ensure, synthetic_regions_ensure
+from .synthetic_people import (
     DOC_ADD,
     DOC_MOD,
     DOC_MUL,
@@ -603,8 +605,6 @@ def national_generate(
 ) -> Result:
     """National-scale synthetic data: the synthetic region tree and province agencies (created
     if missing), ``foreigners // 50`` sponsors, then :func:`population_generate`."""
-    from agencies.synthetic import synthetic_agencies_ensure, synthetic_regions_ensure
-
     synthetic_regions_ensure()
     synthetic_agencies_ensure()
     places, weights = people_gen.national_places()

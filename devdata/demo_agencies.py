@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Agency, Officer, Region
-from .services import officer_create, regions_load
+from agencies.models import Agency, Officer, Region
+from agencies.services import officer_create, regions_load
 
 DEMO_PASSWORD = "timpora-demo"
 KANIM_WORK_AREA = ["73.72", "73.11", "73.12", "73.13", "73.14", "73.15", "73.16"]

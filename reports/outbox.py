@@ -5,6 +5,9 @@ row in that same transaction and, once the transaction commits, asks Celery to r
 rules. If the broker is down at that moment nothing is lost: the row stays, and the beat sweep
 (:func:`sighting_outbox_process` via ``reports.sighting_outbox_sweep``) runs it later. The rules
 are idempotent, so the task and the sweep racing for the same row is harmless.
+
+The outbox names the task it publishes by its registered name (``reports.tasks`` imports this
+module, not the other way round; ``ReportsConfig.ready()`` registers the tasks).
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ import datetime as dt
 import logging
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .models import SightingRulesOutbox
+from .rules import SIGHTING_RULES, RuleContext, rule_run
 
 logger = logging.getLogger(__name__)
 
 OUTBOX_BATCH = 500
+SIGHTING_RULES_TASK = "reports.sighting_rules_process"
 
 
 def task_queue() -> str:
@@ -41,11 +47,10 @@ def sighting_rules_enqueue(*, sighting_id: int) -> None:
 
 
 def _publish(outbox_id: int) -> None:
-    from .tasks import sighting_rules_process
-
     try:
         # No publish retries: a request must not hang on a dead broker; the sweep covers it.
-        sighting_rules_process.apply_async(
+        # A signature resolves the registered task, so eager mode (tests) still applies.
+        current_app.signature(SIGHTING_RULES_TASK).apply_async(
             kwargs={"outbox_ids": [outbox_id]}, queue=task_queue(), retry=False
         )
     except Exception:
@@ -68,8 +73,6 @@ def sighting_outbox_process(
     at once; a crash rolls the claim back and the row is picked up again. Returns how many rows
     were processed.
     """
-    from .rules import SIGHTING_RULES, RuleContext, rule_run
-
     with transaction.atomic():
         qs = SightingRulesOutbox.objects.select_for_update(skip_locked=True).order_by("pk")
         if outbox_ids is not None:
