@@ -101,6 +101,18 @@ class ShareForm(forms.Form):
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     until = ExpiryField()
+    categories = forms.MultipleChoiceField(
+        label=_("Also open"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Parts of the record the grantee's own policy does not show."),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices(categories)
+        if not categories:
+            del self.fields["categories"]
 
     def clean(self):
         data = super().clean()

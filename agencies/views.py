@@ -163,7 +163,7 @@ def share_new(request, subject_type: str, pk: int):
     _subject(subject_type)
     if not subject_visible(request.user, subject_type, pk, shares=False):
         raise Http404
-    form = ShareForm(request.POST or None)
+    form = ShareForm(request.POST or None, categories=shareable(subject_type).categories)
     if request.method == "POST" and form.is_valid():
         try:
             share_grant(
@@ -174,6 +174,7 @@ def share_new(request, subject_type: str, pk: int):
                 expires_at=form.expires_at(),
                 user=form.cleaned_data.get("user"),
                 agency=form.cleaned_data.get("agency"),
+                categories=form.cleaned_data.get("categories") or (),
             )
         except ValidationError as err:
             _apply_errors(form, err)

@@ -13,8 +13,9 @@ import reports.filters
 from agencies.access import Category
 from agencies.filtering import FILTERSETS, PolicyFilterSet
 from foreigners.models import Foreigner
+from reports.models import Sighting
 
-from ..factories import ForeignerFactory
+from ..factories import ForeignerFactory, SightingFactory
 
 SOREANG = "73.72.03.1001"
 
@@ -98,10 +99,6 @@ def test_page_shows_the_refusal_as_a_form_error_and_no_rows(client, kemenag_offi
 
 
 def test_sighting_nationality_answers_only_through_visible_people(client, polres_officer, regions):
-    from reports.models import Sighting
-
-    from ..factories import SightingFactory
-
     hidden = ForeignerFactory(residence_region_id="73.11", nationality="NLD")
     sighting = SightingFactory(
         region_id="73.11", foreigner=hidden, apparent_nationality="", activity="work"
