@@ -96,10 +96,6 @@ class Access:
     def is_supervisor(self) -> bool:
         return self.is_system_admin or self.role == Officer.Role.SUPERVISOR
 
-    @property
-    def is_agency_admin(self) -> bool:
-        return self.role == Officer.Role.AGENCY_ADMIN
-
     # --- Capabilities: the one home of "may this user do X" beyond a category level.
 
     @property

@@ -20,16 +20,11 @@ from .services import policy_set
 
 
 class ScopedAdminMixin:
-    """For the admin of records the policy scopes: a non-superuser sees only what the selector
-    returns (the admin is one more reader of the one enforcement point)."""
-
-    selector = None  # a function user -> queryset
+    """For the admin of records the policy scopes (their queryset offers ``visible_to``): the
+    admin is one more reader of the one enforcement point."""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=type(self).selector(request.user).values("pk"))
+        return super().get_queryset(request).visible_to(request.user)
 
 
 class SystemAdminOnlyMixin:

@@ -7,4 +7,5 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies and regions")
 
     def ready(self) -> None:
+        # Signal receivers connect on import, which must wait for the app registry.
         from . import signals  # noqa: F401

@@ -5,9 +5,12 @@ regional office of the ministry; *camat* — head of a *kecamatan* (district); *
 village below a kecamatan; *NIP* — civil-servant number.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +21,15 @@ from .registry import subject_label
 
 # Kemendagri codes: 73 / 73.72 / 73.72.01 / 73.72.01.1004
 REGION_CODE_RE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+_REGION_CODE = re.compile(REGION_CODE_RE)
+
+
+def is_region_code(value: str | None) -> bool:
+    """Whether ``value`` is written like a Kemendagri region code (the one pattern for forms,
+    API parameters and the database constraint)."""
+    return bool(value) and _REGION_CODE.fullmatch(value) is not None
+
+
 region_code_validator = RegexValidator(
     REGION_CODE_RE, _("Use a Kemendagri code such as 73, 73.72, 73.72.01 or 73.72.01.1004.")
 )
@@ -221,8 +233,6 @@ class Officer(models.Model):
         return f"{self.user.get_full_name() or self.user.get_username()} — {self.agency}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.agency_id and self.agency.kind == Agency.Kind.KECAMATAN:
             if not self.kecamatan_id:
                 raise ValidationError({"kecamatan": _("Kecamatan staff need their kecamatan.")})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import access_for
+from .form_errors import form_errors_add
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
 from .registry import is_shareable, shareable
@@ -40,14 +41,6 @@ def _subject(subject_type: str) -> str:
     return subject_type
 
 
-def _apply_errors(form, err: ValidationError) -> None:
-    if hasattr(err, "error_dict"):
-        for field, errors in err.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, err.messages)
-
-
 @login_required
 def access_request_new(request, subject_type: str, pk: int):
     """An officer asks, with a purpose, to see parts of a record they see masked. A record the
@@ -71,7 +64,7 @@ def access_request_new(request, subject_type: str, pk: int):
                 categories=form.cleaned_data["categories"],
             )
         except ValidationError as err:
-            _apply_errors(form, err)
+            form_errors_add(form, err)
         else:
             messages.success(request, _("Your request was sent to the owning agency."))
             return redirect("access-request-list")
@@ -140,7 +133,7 @@ def access_request_decide_view(request, pk: int):
 
 def _supervisor(request):
     access = _officer_access(request)
-    if not access.is_supervisor:
+    if not access.can_share:
         raise Http404
     return access
 
@@ -177,7 +170,7 @@ def share_new(request, subject_type: str, pk: int):
                 categories=form.cleaned_data.get("categories") or (),
             )
         except ValidationError as err:
-            _apply_errors(form, err)
+            form_errors_add(form, err)
         else:
             messages.success(request, _("The record was shared."))
             return redirect("share-list")

@@ -105,7 +105,7 @@ def demo_records_present() -> bool:
 def demo_records_seed() -> Result | None:
     """Write the demo records once: returns None (and writes nothing) when they are present.
 
-    Needs the demo regions, agencies and accounts (``agencies.demo``)."""
+    Needs the demo regions, agencies and accounts (``devdata.demo_agencies``)."""
     if demo_records_present():
         return None
     profile, sprofile = demo_profile()

@@ -1,5 +1,5 @@
 """Synthetic sightings, and the bulk loader that writes a whole synthetic population
-(``foreigners.synthetic`` people plus their sightings) with PostgreSQL ``COPY``.
+(``devdata.synthetic_people`` people plus their sightings) with PostgreSQL ``COPY``.
 
 How the load stays fast and safe to append:
 
@@ -18,7 +18,7 @@ How the load stays fast and safe to append:
   and random index inserts (about 4 minutes of the 1 M-person load). The tables are locked until
   commit, so use it on a database that is not serving users.
 * Numbers with a unique constraint are scrambles of the row's own id (see
-  ``foreigners.synthetic``); existing rows that hold a number the scramble of a reserved id would
+  ``devdata.synthetic_people``); existing rows that hold a number the scramble of a reserved id would
   produce are read first (``taken``) and skipped.
 """
 

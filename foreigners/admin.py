@@ -6,17 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.admin import ScopedAdminMixin
 
 from .models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
-from .selectors import visible_foreigners
 
 
 class ByForeignerScopedMixin:
-    """Rows of a foreigner: a non-superuser sees them only for foreigners they may see."""
+    """Rows of a foreigner: shown only for foreigners the user may see."""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(foreigner__in=visible_foreigners(request.user).values("pk"))
+        visible = Foreigner.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(foreigner__in=visible.values("pk"))
 
 
 class TravelDocumentInline(admin.TabularInline):
@@ -64,7 +61,6 @@ class ResidenceInline(admin.TabularInline):
 
 @admin.register(Foreigner)
 class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    selector = visible_foreigners
     list_display = ["full_name", "nationality", "sex", "birth_date", "residence_region"]
     list_filter = ["nationality", "sex"]
     search_fields = ["search_name"]

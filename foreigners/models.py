@@ -86,6 +86,16 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class ForeignerQuerySet(models.QuerySet):
+    def visible_to(self, user, *, shares: bool = True) -> "ForeignerQuerySet":
+        """These rows narrowed to what ``user`` may see: :func:`visible_foreigners` composed
+        with the query built so far (``Foreigner.objects.filter(…).visible_to(user)``)."""
+        # The selectors module imports this one; resolved when first called.
+        from .selectors import visible_foreigners
+
+        return visible_foreigners(user, shares=shares, base=self)
+
+
 class Foreigner(TimestampedModel):
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
@@ -112,6 +122,8 @@ class Foreigner(TimestampedModel):
     )
     # Optimistic concurrency: a form carries the version it was loaded at.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ForeignerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("foreign national")

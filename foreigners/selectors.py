@@ -11,22 +11,20 @@ PostgreSQL provides; true infix matching ("üller") would need pg_trgm, which th
 PostgreSQL lacks, and an unindexed ``LIKE '%…%'`` scans every row at national scale. Officers
 type the beginnings of names, so word-prefix matches how they search.
 
-Filtering (search criteria, sort keys) is :mod:`foreigners.filters`, the one policy-aware filter
-set of foreign nationals. Pagination is keyset on the list's order (``search_name, id``): "next"/"previous" cost one
-indexed range scan whatever the page, and no ``COUNT(*)`` runs over millions of rows.
+The list pages by keyset on its order (``search_name, id``): see :mod:`agencies.pagination`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agencies.access import Access, Category, access_for
+from agencies.pagination import keyset_page
 
 from .models import (
     Foreigner,
@@ -72,19 +70,23 @@ def foreigner_scope_q(access: Access, *, shares: bool = True) -> Q:
     return q
 
 
-def visible_foreigners(user, *, shares: bool = True) -> QuerySet[Foreigner]:
+def visible_foreigners(
+    user, *, shares: bool = True, base: QuerySet[Foreigner] | None = None
+) -> QuerySet[Foreigner]:
     """Foreign nationals the user may see: identity readable AND (current residence in scope OR
     seen in scope OR shared with the user or their agency).
 
     ``shares=False`` leaves shares out: what the user sees by their own scope (who may re-share).
-    One SQL statement; never filtered row by row in Python.
+    ``base`` narrows an existing queryset (``Foreigner.objects.….visible_to(user)``). One SQL
+    statement; never filtered row by row in Python.
     """
+    qs = Foreigner.objects.all() if base is None else base
     access = access_for(user)
     if not access.can_read(Category.IDENTITY):
-        return Foreigner.objects.none()
+        return qs.none()
     if access.is_system_admin:
-        return Foreigner.objects.all()
-    return Foreigner.objects.filter(foreigner_scope_q(access, shares=shares))
+        return qs
+    return qs.filter(foreigner_scope_q(access, shares=shares))
 
 
 # --- Search ------------------------------------------------------------------------------------
@@ -140,41 +142,7 @@ def permit_status_q(status: str, today: dt.date) -> Q:
 # --- Pagination --------------------------------------------------------------------------------
 
 
-@dataclass
-class Page:
-    rows: list
-    next_cursor: int | None
-    prev_cursor: int | None
-
-
-def keyset_page(
-    qs: QuerySet[Foreigner], *, after: int | None = None, before: int | None = None
-) -> Page:
-    """One page of ``qs`` in (search_name, id) order, after or before the row with that id.
-
-    Cursors are record ids, not names, so a page URL carries no personal data.
-    """
-    # Anchors come from the listed (visible, filtered) set: an invisible or missing id answers
-    # alike (the first page), so a cursor never positions a page by a hidden person's name.
-    visible, qs = qs, qs.order_by("search_name", "id")
-    if after is not None:
-        anchor = visible.filter(pk=after).values_list("search_name", flat=True).first()
-        if anchor is not None:
-            qs = qs.filter(Q(search_name__gt=anchor) | Q(search_name=anchor, id__gt=after))
-    elif before is not None:
-        anchor = visible.filter(pk=before).values_list("search_name", flat=True).first()
-        if anchor is not None:
-            qs = qs.filter(
-                Q(search_name__lt=anchor) | Q(search_name=anchor, id__lt=before)
-            ).order_by("-search_name", "-id")
-    rows = list(qs[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    if before is not None:
-        rows.reverse()
-        next_cursor = rows[-1].pk if rows else None
-        prev_cursor = rows[0].pk if (rows and more) else None
-    else:
-        next_cursor = rows[-1].pk if (rows and more) else None
-        prev_cursor = rows[0].pk if (rows and after is not None) else None
-    return Page(rows=rows, next_cursor=next_cursor, prev_cursor=prev_cursor)
+def foreigner_page(qs: QuerySet[Foreigner], *, after: int | None = None, before: int | None = None):
+    """One page of the foreigner list in (search_name, id) order (keyset, see
+    :mod:`agencies.pagination`)."""
+    return keyset_page(qs, key="search_name", size=PAGE_SIZE, after=after, before=before)

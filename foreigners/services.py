@@ -17,6 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from agencies.access import access_for
 
 from .models import Foreigner, Residence, StayPermit, TravelDocument
 
@@ -67,8 +70,6 @@ def image_normalise(upload, *, max_side: int = PHOTO_MAX_SIDE) -> ContentFile:
     serial number) and anything hidden after the image data; orientation is applied first so
     phone photos are not stored sideways. Raises ``ValidationError`` for non-images.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         upload.seek(0)
         with Image.open(upload) as img:
@@ -109,8 +110,6 @@ def foreigner_create(
     (a kelurahan), from_date and optional coordinates. With ``user``, the region must lie in that
     user's scope, so the new record is visible to its creator. Errors of both parts are raised
     together (residence ones keyed ``residence-<field>``) before anything is written."""
-    from agencies.access import access_for
-
     foreigner = Foreigner()
     _assign(foreigner, data, FOREIGNER_FIELDS)
     first = Residence(foreigner=foreigner)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for, cached_for_scope
+from agencies.form_errors import form_errors_add
 from agencies.models import Region
 
 from . import services
@@ -33,7 +34,7 @@ from .forms import (
 from .models import Residence, StayPermit, TravelDocument
 from .registry import related_panels
 from .row_access import foreigner_row_access
-from .selectors import keyset_page, visible_foreigners
+from .selectors import foreigner_page, visible_foreigners
 
 
 def _require_write(request, category: str) -> None:
@@ -94,7 +95,7 @@ def foreigner_list(request):
         if number_form.is_valid() and not errors:
             number_results = list(qs[:20])
     elif not errors:
-        page = keyset_page(
+        page = foreigner_page(
             qs, after=_cursor(params.get("after")), before=_cursor(params.get("before"))
         )
     # AUDIT hook (issue 8, audit_read): the ids shown are those of `page.rows` / `number_results`.
@@ -188,19 +189,6 @@ def foreigner_photo(request, pk: int):
     return response
 
 
-def _apply_errors(form, exc: ValidationError, residence_form=None) -> None:
-    if hasattr(exc, "error_dict"):
-        prefix = services.RESIDENCE_ERROR_PREFIX
-        for field, errors in exc.error_dict.items():
-            if residence_form is not None and field.startswith(prefix):
-                name = field.removeprefix(prefix)
-                residence_form.add_error(name if name in residence_form.fields else None, errors)
-                continue
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_create(request):
@@ -223,7 +211,7 @@ def foreigner_create(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, residence_form)
+            form_errors_add(form, exc, prefixed={services.RESIDENCE_ERROR_PREFIX: residence_form})
         else:
             messages.success(request, _("The record was created."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -261,7 +249,7 @@ def foreigner_edit(request, pk: int):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)
@@ -341,7 +329,7 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
         except services.StaleEdit as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("foreigner-detail", pk=foreigner.pk)

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from agencies.admin import ScopedAdminMixin
 
 from .models import Flag, RuleSettings, Sighting, SightingPhoto, WatchWindow
-from .selectors import visible_flags, visible_sightings
 
 
 class SightingPhotoInline(admin.TabularInline):
@@ -14,7 +13,6 @@ class SightingPhotoInline(admin.TabularInline):
 
 @admin.register(Sighting)
 class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    selector = visible_sightings
     list_display = [
         "reference",
         "observed_at",
@@ -34,7 +32,6 @@ class SightingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Flag)
 class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    selector = visible_flags
     list_display = ["rule", "severity", "state", "subject_type", "subject_id", "opened_at"]
     list_filter = ["rule", "severity", "state"]
     raw_id_fields = ["foreigner", "permit", "document", "sighting", "closed_by"]

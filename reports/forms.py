@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,19 +123,7 @@ class SightingForm(forms.Form):
                 self.add_error("foreigner", _("Choose the registered person."))
         else:
             data["foreigner"] = None
-            if (
-                not data.get("apparent_nationality")
-                and not (data.get("unidentified_description") or "").strip()
-            ):
-                self.add_error(
-                    "unidentified_description",
-                    _("Give the apparent nationality or describe the person."),
-                )
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
-        observed = data.get("observed_at")
-        if observed and observed > timezone.now() + dt.timedelta(minutes=5):
-            self.add_error("observed_at", _("The time observed cannot be in the future."))
+        # Everything else about a sighting is checked by reports.services.sighting_submit.
         return data
 
 

@@ -23,6 +23,24 @@ from foreigners.models import (
 )
 
 
+class SightingQuerySet(models.QuerySet):
+    def visible_to(self, user, *, shares: bool = True) -> "SightingQuerySet":
+        """These rows narrowed to what ``user`` may see (:func:`visible_sightings`)."""
+        # The selectors module imports this one; resolved when first called.
+        from .selectors import visible_sightings
+
+        return visible_sightings(user, shares=shares, base=self)
+
+
+class FlagQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FlagQuerySet":
+        """These rows narrowed to what ``user`` may see (:func:`visible_flags`)."""
+        # The selectors module imports this one; resolved when first called.
+        from .selectors import visible_flags
+
+        return visible_flags(user, base=self)
+
+
 class Sighting(models.Model):
     """A report that a foreign national was seen somewhere doing something."""
 
@@ -107,6 +125,8 @@ class Sighting(models.Model):
     review_note = models.TextField(_("review note"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SightingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sighting report")
@@ -265,6 +285,8 @@ class Flag(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("flag")

@@ -13,17 +13,21 @@ from .models import Flag, Sighting, SightingGroupObjectPermission, SightingUserO
 # The evidence masking lives in reports.evidence, the dashboard aggregates in reports.dashboard.
 
 
-def visible_sightings(user, *, shares: bool = True) -> QuerySet[Sighting]:
+def visible_sightings(
+    user, *, shares: bool = True, base: QuerySet[Sighting] | None = None
+) -> QuerySet[Sighting]:
     """Sightings the user may see: sighting category readable AND (region in scope with an
     activity the policy's subset opens, OR reported by the user's own agency, OR shared).
 
-    ``shares=False``: what the user sees by their own scope (who may re-share).
+    ``shares=False``: what the user sees by their own scope (who may re-share). ``base``
+    narrows an existing queryset (``Sighting.objects.….visible_to(user)``).
     """
+    qs = Sighting.objects.all() if base is None else base
     access = access_for(user)
     if not access.can_read(Category.SIGHTING):
-        return Sighting.objects.none()
+        return qs.none()
     if access.is_system_admin:
-        return Sighting.objects.all()
+        return qs
     q = Q(reporting_agency_id=access.agency_id)
     if access.sees_whole(Category.SIGHTING):
         q |= access.region_q("region")
@@ -33,19 +37,19 @@ def visible_sightings(user, *, shares: bool = True) -> QuerySet[Sighting]:
         q |= share_q(
             access, SightingUserObjectPermission, SightingGroupObjectPermission, "view_sighting"
         )
-    return Sighting.objects.filter(q)
+    return qs.filter(q)
 
 
-def visible_flags(user) -> QuerySet[Flag]:
+def visible_flags(user, *, base: QuerySet[Flag] | None = None) -> QuerySet[Flag]:
     """Flags the user may see: flag category readable AND routed to the user's agency kind (or
     the policy opens all flags, as for the Kanim and camat) AND the flagged person or sighting
-    is visible to the user."""
+    is visible to the user. ``base`` narrows an existing queryset (``….visible_to(user)``)."""
+    qs = Flag.objects.all() if base is None else base
     access = access_for(user)
     if not access.can_read(Category.FLAG):
-        return Flag.objects.none()
+        return qs.none()
     if access.is_system_admin:
-        return Flag.objects.all()
-    qs = Flag.objects.all()
+        return qs
     if not access.sees_whole(Category.FLAG):
         qs = qs.filter(routed_to__contains=[access.agency_kind])
     return qs.filter(

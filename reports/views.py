@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import access_for
+from agencies.form_errors import form_errors_add
+from agencies.pagination import keyset_page
 
 from . import services
 from .dashboard import dashboard_figures
@@ -37,14 +39,6 @@ from .selectors import (
 QUEUE_PAGE = 50
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
@@ -53,35 +47,27 @@ def sighting_create(request):
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        foreigner = None
-        if data.get("foreigner"):
-            from foreigners.selectors import visible_foreigners
-
-            foreigner = visible_foreigners(request.user).filter(pk=data["foreigner"]).first()
-            if foreigner is None:
-                form.add_error("foreigner", _("No such person in the register."))
-        if not form.errors:
-            try:
-                sighting = services.sighting_submit(
-                    reporter=request.user,
-                    region=data["region"],
-                    place=data["place"],
-                    observed_at=data["observed_at"],
-                    activity=data["activity"],
-                    description=data["description"],
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                    foreigner=foreigner,
-                    apparent_nationality=data.get("apparent_nationality") or "",
-                    apparent_sex=data.get("apparent_sex") or "",
-                    person_count=data.get("person_count") or 1,
-                    unidentified_description=data.get("unidentified_description") or "",
-                    photos=data.get("photos") or [],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                return redirect("sighting-submitted", pk=sighting.pk)
+        try:
+            sighting = services.sighting_submit(
+                reporter=request.user,
+                region=data["region"],
+                place=data["place"],
+                observed_at=data["observed_at"],
+                activity=data["activity"],
+                description=data["description"],
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                foreigner_id=data.get("foreigner"),
+                apparent_nationality=data.get("apparent_nationality") or "",
+                apparent_sex=data.get("apparent_sex") or "",
+                person_count=data.get("person_count") or 1,
+                unidentified_description=data.get("unidentified_description") or "",
+                photos=data.get("photos") or [],
+            )
+        except ValidationError as exc:
+            form_errors_add(form, exc)
+        else:
+            return redirect("sighting-submitted", pk=sighting.pk)
     return render(request, "reports/sighting_form.html", {"form": form})
 
 
@@ -108,23 +94,20 @@ def sighting_queue(request):
         .order_by("observed_at", "id")
     )
     after = request.GET.get("after")
-    if after and after.isdigit():
-        # The anchor comes from the listed set: an invisible id answers as a missing one.
-        anchor = qs.filter(pk=int(after)).values_list("observed_at", flat=True).first()
-        if anchor is not None:
-            from django.db.models import Q
-
-            qs = qs.filter(Q(observed_at__gt=anchor) | Q(observed_at=anchor, id__gt=int(after)))
-    rows = list(qs[: QUEUE_PAGE + 1])
-    next_cursor = rows[QUEUE_PAGE - 1].pk if len(rows) > QUEUE_PAGE else None
+    page = keyset_page(
+        qs,
+        key="observed_at",
+        size=QUEUE_PAGE,
+        after=int(after) if after and after.isdigit() else None,
+    )
     return render(
         request,
         "reports/sighting_queue.html",
         {
-            "sightings": rows[:QUEUE_PAGE],
+            "sightings": page.rows,
             "status": status,
             "statuses": Sighting.ReviewStatus.choices,
-            "next_cursor": next_cursor,
+            "next_cursor": page.next_cursor,
         },
     )
 
@@ -181,7 +164,7 @@ def sighting_review(request, pk: int):
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The review decision was saved."))
             return redirect("sighting-detail", pk=sighting.pk)
@@ -204,7 +187,7 @@ def sighting_link(request, pk: int):
                 user=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(
                 request, _("The sighting was linked to the person and the rules re-run.")
@@ -225,7 +208,7 @@ def sighting_comment(request, pk: int):
                 sighting_id=sighting.pk, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect(reverse("sighting-detail", args=[sighting.pk]) + "#komentar")
     ctx = _sighting_context(request, sighting, comment_form=form)
@@ -326,7 +309,7 @@ def flag_resolve(request, pk: int):
                 flag_id=flag.pk, user=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The flag was resolved."))
             return redirect("flag-detail", pk=flag.pk)

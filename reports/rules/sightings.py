@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Flag
@@ -227,8 +228,6 @@ class SightingOutsideArea(Rule):
     legal_basis = "UU 6/2011 Pasal 71 huruf a"
 
     def _since(self, ctx: RuleContext) -> dt.datetime:
-        from django.utils import timezone
-
         start = ctx.today - dt.timedelta(days=ctx.settings.outside_area_window_days)
         return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 

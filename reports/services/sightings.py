@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from agencies.access import access_for
 from agencies.models import Region
-from foreigners.models import Foreigner
 from foreigners.selectors import visible_foreigners
 from foreigners.services import image_normalise
 
@@ -51,7 +50,7 @@ def sighting_submit(
     description: str,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
-    foreigner: Foreigner | None = None,
+    foreigner_id: int | None = None,
     apparent_nationality: str = "",
     apparent_sex: str = "",
     person_count: int = 1,
@@ -60,32 +59,37 @@ def sighting_submit(
 ) -> Sighting:
     """Record a sighting from the field with up to five photos.
 
+    The one place a sighting's input is checked (the form only parses fields): every problem
+    is reported at once, keyed by the form field it concerns.
+
     Guarantees: the reporter may write sightings; the place lies inside the reporter's area;
-    a named person is one the reporter may see; photos are re-encoded (metadata stripped,
+    a named person (``foreigner_id``) is one the reporter may see; photos are re-encoded (metadata stripped,
     at most 1600 px) and stored under the private media root; the sighting rules run after
     commit.
     """
     access = access_for(reporter)
     if not access.can_submit_sightings:
         raise PermissionDenied(_("Your account may not submit sightings."))
+    errors: dict[str, str] = {}
     if not sighting_regions(reporter).filter(pk=region.pk).exists():
-        raise ValidationError({"region": _("Choose a place inside your own area.")})
-    if foreigner is not None and not visible_foreigners(reporter).filter(pk=foreigner.pk).exists():
-        raise ValidationError({"foreigner": _("Choose a person from the register.")})
-    if foreigner is None and not (apparent_nationality or unidentified_description.strip()):
-        raise ValidationError(
-            {
-                "unidentified_description": _(
-                    "Describe the person seen (apparent nationality or a description)."
-                )
-            }
+        errors["region"] = _("Choose a place inside your own area.")
+    foreigner = None
+    if foreigner_id is not None:
+        foreigner = visible_foreigners(reporter).filter(pk=foreigner_id).first()
+        if foreigner is None:
+            errors["foreigner"] = _("No such person in the register.")
+    elif not (apparent_nationality or unidentified_description.strip()):
+        errors["unidentified_description"] = _(
+            "Give the apparent nationality or describe the person."
         )
     if observed_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"observed_at": _("The time observed cannot be in the future.")})
+        errors["observed_at"] = _("The time observed cannot be in the future.")
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}})
+        errors["photos"] = _("At most %(n)d photos.") % {"n": MAX_PHOTOS}
     if (latitude is None) != (longitude is None):
-        raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
+        errors["longitude"] = _("Give both latitude and longitude, or neither.")
+    if errors:
+        raise ValidationError(errors)
     images = [image_normalise(photo) for photo in photos]
 
     sighting = Sighting(

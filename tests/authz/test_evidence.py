@@ -4,8 +4,14 @@ write must be classified there, or nobody but the system admin sees it."""
 import re
 from pathlib import Path
 
+import pytest
+
 from agencies.access import Access
-from reports.evidence import EVIDENCE, visible_evidence
+from reports.evidence import EVIDENCE, evidence_label, visible_evidence
+from reports.models import Flag
+from reports.rules import rules_run
+from tests.reports.conftest import TODAY
+from tests.reports.world import build_world
 
 RULES = Path(__file__).resolve().parents[2] / "reports" / "rules"
 BLOCK = re.compile(r"jsonb_build_object\((.*?)\)\s+AS evidence", re.S)
@@ -43,6 +49,20 @@ def test_evidence_is_masked_by_category_and_unknown_keys_are_hidden():
         "as_of": "x",
     }
     assert dict(visible_evidence(root, evidence)) == evidence
+
+
+@pytest.mark.django_db
+def test_every_key_the_rules_actually_write_is_declared_with_a_label(regions):
+    """Beside reading the rules' SQL: run every rule on a world that fires each of them."""
+    build_world(TODAY)
+    results = rules_run(today=TODAY)
+    assert all(r.opened for r in results)
+    written = set()
+    for evidence in Flag.objects.values_list("evidence", flat=True):
+        written |= set(evidence)
+    assert len(written) >= 10
+    assert written - set(EVIDENCE) == set()
+    assert all(evidence_label(key) != key for key in written)
 
 
 def test_evidence_quoting_a_record_is_masked_unless_the_reader_sees_it():

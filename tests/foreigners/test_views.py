@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from foreigners import selectors
 from foreigners.models import Foreigner, Residence, StayPermit
 from tests.factories import (
     ForeignerFactory,
@@ -52,9 +53,7 @@ def test_passport_search_refused_without_document_access(client, kemenag_officer
 
 
 def test_search_pages_forward_and_back_without_count(client, kanim_officer, regions, monkeypatch):
-    from foreigners import selectors as search
-
-    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     for name in ["Ahn", "Baker", "Chen", "Dubois", "Evans"]:
         ForeignerFactory(family_name=name, given_names="")
     client.force_login(kanim_officer)

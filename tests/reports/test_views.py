@@ -151,7 +151,7 @@ def test_linking_a_sighting_to_an_overstayer_flags_it_for_polres(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     # Browser journey 2: the Kanim links an unknown person's sighting to a registered foreigner
-    # whose permit ended; the rules re-run through the dispatch and Polres sees the new flag.
+    # whose permit ended; the rules re-run through the outbox and Polres sees the new flag.
     today = timezone.localdate()
     foreigner = ForeignerFactory()
     StayPermitFactory(
