@@ -32,10 +32,17 @@ __all__ = [
     "Access",
     "Category",
     "Level",
+    "RowAccess",
     "access_changed",
     "access_for",
     "cached_for_scope",
 ]
+
+
+# Template names of the categories (``can.read.permit_status``): a dot cannot be part of a
+# template lookup. ``permit`` is the permit detail (Category.PERMIT), ``permit_status`` its type
+# and validity.
+TEMPLATE_KEYS = {c.replace(".", "_"): c for c in Category.ALL} | {"permit": Category.PERMIT}
 
 
 @dataclass(frozen=True)
@@ -139,8 +146,8 @@ class Access:
         """What templates test (``can.read.permit``, ``can.review``…), built once per Access:
         the context processor ``timpora.context_processors.portal`` hands it to every page."""
         return {
-            "read": {c: self.can_read(c) for c in Category.ALL},
-            "write": {c: self.can_write(c) for c in Category.ALL},
+            "read": {key: self.can_read(c) for key, c in TEMPLATE_KEYS.items()},
+            "write": {key: self.can_write(c) for key, c in TEMPLATE_KEYS.items()},
             "submit": self.can_submit_sightings,
             "review": self.can_review_sightings,
             "share": self.can_share,
@@ -169,6 +176,40 @@ class Access:
 
 
 NO_ACCESS = Access(user_id=None)
+
+
+@dataclass(frozen=True)
+class RowAccess:
+    """What one user may read of one record: the policy's categories ∪ the categories live
+    shares open on that record (DESIGN.md §4.3), and for region-bound rows (residences) the
+    geographic scope of *that* row. The same questions as :class:`Access`, asked per row."""
+
+    access: Access
+    shared: frozenset[str] = frozenset()
+
+    def can_read(self, category: str) -> bool:
+        return category in self.shared or self.access.can_read(category)
+
+    def can_write(self, category: str) -> bool:
+        return self.access.can_write(category)
+
+    def reads_region(self, category: str, code: str | None) -> bool:
+        """Whether a value of ``category`` located in region ``code`` is readable: a share of
+        the category opens it wherever it lies; the policy only inside the user's scope (a
+        person seen in scope but living elsewhere keeps that address hidden)."""
+        if category in self.shared or self.access.is_system_admin:
+            return True
+        return self.access.can_read(category) and self.access.in_scope(code)
+
+    def readable(self) -> frozenset[str]:
+        return self.access.readable() | self.shared
+
+    @property
+    def template_flags(self) -> dict:
+        """The user's ``can`` flags with ``read`` answered for this record."""
+        flags = dict(self.access.template_flags)
+        flags["read"] = {key: self.can_read(c) for key, c in TEMPLATE_KEYS.items()}
+        return flags
 
 
 # The computed Access of each user is kept in the cache (Redis) between requests, stamped with a

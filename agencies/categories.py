@@ -12,7 +12,12 @@ class Category:
 
     IDENTITY = "identity"  # name, sex, nationality, photo
     DOCUMENT = "document"  # passport numbers
-    PERMIT = "permit"
+    # Field-level (DESIGN.md §4: the camat reads permit "type and validity only"): the status
+    # part is the kind, validity dates and state of a permit; the detail part is everything else
+    # (number, visa index, sponsor link, extensions, entries and exits with their ports).
+    PERMIT_STATUS = "permit.status"
+    PERMIT = "permit.detail"
+    PERMIT_DETAIL = PERMIT
     RESIDENCE = "residence"  # address, coordinates
     EMPLOYMENT = "employment"  # sponsor, occupation
     SIGHTING = "sighting"
@@ -23,7 +28,8 @@ class Category:
     CHOICES = [
         (IDENTITY, _("Identity")),
         (DOCUMENT, _("Travel documents")),
-        (PERMIT, _("Stay permits")),
+        (PERMIT_STATUS, _("Stay permits: type and validity")),
+        (PERMIT, _("Stay permits: numbers, visa index, extensions, entries and exits")),
         (RESIDENCE, _("Residence")),
         (EMPLOYMENT, _("Employment and sponsor")),
         (SIGHTING, _("Sightings")),

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .categories import Category
 from .models import Agency
 from .services import MAX_SHARE_DAYS
 
@@ -21,7 +22,19 @@ def _default_until() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=30)
 
 
+CATEGORY_LABELS = dict(Category.CHOICES)
+
+
+def category_choices(codes) -> list[tuple[str, str]]:
+    return [(code, CATEGORY_LABELS.get(code, code)) for code in codes]
+
+
 class AccessRequestForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("What you need to see"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only these parts of the record are opened, and only until the expiry."),
+    )
     purpose = forms.CharField(
         label=_("Purpose"),
         min_length=10,
@@ -29,6 +42,11 @@ class AccessRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why you need this record (UU 27/2022: data is processed for a purpose)."),
     )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices(categories)
+        self.fields["categories"].required = bool(categories)
 
 
 class ExpiryField(forms.DateField):
@@ -53,6 +71,17 @@ class AccessDecisionForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     until = ExpiryField(required=False)
+    categories = forms.MultipleChoiceField(
+        label=_("Open only"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick what the requester does not need; you cannot add to the request."),
+    )
+
+    def __init__(self, *args, asked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices(asked)
+        self.fields["categories"].initial = list(asked)
 
     def expires_at(self) -> dt.datetime:
         return _end_of_day(self.cleaned_data.get("until") or _default_until())
@@ -72,6 +101,18 @@ class ShareForm(forms.Form):
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     until = ExpiryField()
+    categories = forms.MultipleChoiceField(
+        label=_("Also open"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Parts of the record the grantee's own policy does not show."),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices(categories)
+        if not categories:
+            del self.fields["categories"]
 
     def clean(self):
         data = super().clean()

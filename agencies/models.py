@@ -371,6 +371,14 @@ class RecordShare(models.Model):
         related_name="record_shares",
     )
     reason = models.TextField(_("reason"), max_length=1000)
+    # The data categories the share opens on that record, beyond the grantee's policy (readable
+    # fields of the row = policy categories ∪ these). Empty: the record only, under the policy.
+    categories = ArrayField(
+        models.CharField(max_length=20),
+        verbose_name=_("categories opened"),
+        default=list,
+        blank=True,
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("granted by"),
@@ -426,6 +434,8 @@ class ShareRowFields(models.Model):
         "agencies.RecordShare", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Copied from the share: the categories it opens on the row, read without a join.
+    categories = ArrayField(models.CharField(max_length=20), default=list, blank=True)
 
     class Meta:
         abstract = True
@@ -456,6 +466,13 @@ class AccessRequest(models.Model):
         related_name="access_requests_to_decide",
     )
     purpose = models.TextField(_("purpose"), max_length=1000)
+    # What is asked for (categories of that record); the approver may narrow it.
+    categories = ArrayField(
+        models.CharField(max_length=20),
+        verbose_name=_("categories asked for"),
+        default=list,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -23,12 +23,16 @@ def keyset_page(
     qs: QuerySet, *, key: str, size: int, after: int | None = None, before: int | None = None
 ) -> Page:
     """One page of ``size`` rows of ``qs`` in (``key``, id) order, after or before the row
-    with that id (an id that does not exist gives the first page)."""
+    with that id (an id that does not exist gives the first page).
+
+    The anchor comes from ``qs`` itself (the visible, filtered set): an id the user may not see
+    answers exactly like a missing one, so a cursor never positions a page by a hidden row's key
+    (DESIGN.md §4: cursors and anchors come from the visible set)."""
     qs = qs.order_by(key, "id")
     anchor_id = after if after is not None else before
     anchor = None
     if anchor_id is not None:
-        anchor = qs.model.objects.filter(pk=anchor_id).values_list(key, flat=True).first()
+        anchor = qs.filter(pk=anchor_id).values_list(key, flat=True).first()
     if anchor is not None and after is not None:
         qs = qs.filter(Q(**{f"{key}__gt": anchor}) | Q(**{key: anchor, "id__gt": after}))
     elif anchor is not None:

@@ -26,6 +26,7 @@ DEFAULT_POLICY: dict[str, dict[str, str]] = {
     K.POLRES: {
         C.IDENTITY: R,
         C.DOCUMENT: R,
+        C.PERMIT_STATUS: R,
         C.PERMIT: R,
         C.RESIDENCE: R,
         C.EMPLOYMENT: R,
@@ -34,20 +35,50 @@ DEFAULT_POLICY: dict[str, dict[str, str]] = {
         # Issue 12: enforcement actions (TAK) are visible to Imigrasi, Kejari and Polres.
         C.ENFORCEMENT: R,
     },
-    K.KODIM: {C.IDENTITY: R, C.PERMIT: R, C.RESIDENCE: R, C.SIGHTING: W, C.FLAG: R},
+    K.KODIM: {
+        C.IDENTITY: R,
+        C.PERMIT_STATUS: R,
+        C.PERMIT: R,
+        C.RESIDENCE: R,
+        C.SIGHTING: W,
+        C.FLAG: R,
+    },
     K.KEJARI: {
         C.IDENTITY: R,
         C.DOCUMENT: R,
+        C.PERMIT_STATUS: R,
         C.PERMIT: R,
         C.SIGHTING: R,
         C.ENFORCEMENT: R,
         C.FLAG: R,
     },
-    K.DISDUKCAPIL: {C.IDENTITY: R, C.PERMIT: R, C.RESIDENCE: W, C.SIGHTING: W, C.FLAG: R},
-    K.DISNAKER: {C.IDENTITY: R, C.PERMIT: R, C.EMPLOYMENT: W, C.SIGHTING: W, C.FLAG: R},
-    K.DPMPTSP: {C.IDENTITY: R, C.PERMIT: R, C.EMPLOYMENT: R, C.SIGHTING: W, C.FLAG: R},
+    K.DISDUKCAPIL: {
+        C.IDENTITY: R,
+        C.PERMIT_STATUS: R,
+        C.PERMIT: R,
+        C.RESIDENCE: W,
+        C.SIGHTING: W,
+        C.FLAG: R,
+    },
+    K.DISNAKER: {
+        C.IDENTITY: R,
+        C.PERMIT_STATUS: R,
+        C.PERMIT: R,
+        C.EMPLOYMENT: W,
+        C.SIGHTING: W,
+        C.FLAG: R,
+    },
+    K.DPMPTSP: {
+        C.IDENTITY: R,
+        C.PERMIT_STATUS: R,
+        C.PERMIT: R,
+        C.EMPLOYMENT: R,
+        C.SIGHTING: W,
+        C.FLAG: R,
+    },
     K.KESBANGPOL: {
         C.IDENTITY: R,
+        C.PERMIT_STATUS: R,
         C.PERMIT: R,
         C.RESIDENCE: R,
         C.EMPLOYMENT: R,
@@ -59,9 +90,10 @@ DEFAULT_POLICY: dict[str, dict[str, str]] = {
     K.BEA_CUKAI: {C.IDENTITY: R, C.DOCUMENT: R, C.SIGHTING: W, C.FLAG: R},
     K.KSOP: {C.IDENTITY: R, C.DOCUMENT: R, C.SIGHTING: W, C.FLAG: R},
     # Not in DESIGN's table: the regional secretariat chairs nothing operational.
-    K.SEKDA: {C.IDENTITY: R, C.PERMIT: R, C.FLAG: R},
-    # Camat: everything only inside their own kecamatan (the scope does that).
-    K.KECAMATAN: {C.IDENTITY: R, C.PERMIT: R, C.RESIDENCE: R, C.SIGHTING: W, C.FLAG: R},
+    K.SEKDA: {C.IDENTITY: R, C.PERMIT_STATUS: R, C.PERMIT: R, C.FLAG: R},
+    # Camat: everything only inside their own kecamatan (the scope does that); permits "type and
+    # validity only" (the status part); residence rows only inside the kecamatan (row scope).
+    K.KECAMATAN: {C.IDENTITY: R, C.PERMIT_STATUS: R, C.RESIDENCE: R, C.SIGHTING: W, C.FLAG: R},
 }
 
 ALL = [ALL_SUBSET]

@@ -36,6 +36,9 @@ class ShareableRecord:
     region_field: str
     url_name: str
     agency_field: str = ""
+    # The data categories a share of such a record can open beyond the grantee's policy (an
+    # access request asks for some of them; DESIGN.md §4.3 "shares open fields").
+    categories: tuple[str, ...] = ()
 
 
 _SHAREABLE: dict[str, ShareableRecord] = {}

@@ -22,14 +22,13 @@ from .form_errors import form_errors_add
 from .forms import AccessDecisionForm, AccessRequestForm, ShareForm
 from .models import AccessRequest, RecordShare
 from .notification_kinds import notification_kind_label, notification_kinds
-from .registry import is_shareable
+from .registry import is_shareable, shareable
 from .selectors import notifications_of
 from .services import (
     access_request_create,
     access_request_decide,
     notification_mark_read,
     notifications_mark_all_read,
-    owning_agency,
     share_grant,
     share_revoke,
     subject_url,
@@ -52,13 +51,17 @@ def _subject(subject_type: str) -> str:
 
 @login_required
 def access_request_new(request, subject_type: str, pk: int):
-    """An officer asks, with a purpose, to see a record they cannot (or only masked) see."""
+    """An officer asks, with a purpose, to see parts of a record they see masked. A record the
+    officer cannot see answers 404 exactly like a missing one (no existence oracle)."""
     access = _officer_access(request)
     _subject(subject_type)
-    if access.is_system_admin:
+    if not access.can_request_access or not subject_visible(request.user, subject_type, pk):
         raise Http404
-    owning_agency(subject_type, pk)  # 404 for a record that does not exist
-    form = AccessRequestForm(request.POST or None)
+    form = AccessRequestForm(
+        request.POST or None,
+        categories=shareable(subject_type).categories,
+        initial={"categories": request.GET.getlist("kategori")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             access_request_create(
@@ -66,6 +69,7 @@ def access_request_new(request, subject_type: str, pk: int):
                 subject_type=subject_type,
                 subject_id=pk,
                 purpose=form.cleaned_data["purpose"],
+                categories=form.cleaned_data["categories"],
             )
         except ValidationError as err:
             form_errors_add(form, err)
@@ -89,11 +93,14 @@ def access_request_list(request):
         if not access.is_system_admin:
             to_decide = to_decide.filter(owning_agency_id=access.agency_id)
         to_decide = to_decide.select_related("requester__officer__agency")
-    mine = AccessRequest.objects.filter(requester=request.user).select_related("owning_agency")
+    mine = AccessRequest.objects.filter(requester=request.user).select_related(
+        "owning_agency", "share"
+    )
+    to_decide = [(r, AccessDecisionForm(asked=r.categories, prefix=f"r{r.pk}")) for r in to_decide]
     return render(
         request,
         "agencies/access_request_list.html",
-        {"to_decide": to_decide, "mine": mine[:100], "decision_form": AccessDecisionForm()},
+        {"to_decide": to_decide, "mine": mine[:100]},
     )
 
 
@@ -107,7 +114,12 @@ def access_request_decide_view(request, pk: int):
             raise Http404
         qs = qs.filter(owning_agency_id=access.agency_id)
     access_request = get_object_or_404(qs, pk=pk)
-    form = AccessDecisionForm(request.POST)
+    form = AccessDecisionForm(
+        request.POST, asked=access_request.categories, prefix=f"r{access_request.pk}"
+    )
+    if not any(k.startswith(f"r{access_request.pk}-") for k in request.POST):
+        # Posted without the per-request prefix (scripts, older pages).
+        form = AccessDecisionForm(request.POST, asked=access_request.categories)
     if not form.is_valid():
         messages.error(request, _("Check the decision: %s") % form.errors.as_text())
         return redirect("access-request-list")
@@ -118,6 +130,7 @@ def access_request_decide_view(request, pk: int):
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
             expires_at=form.expires_at(),
+            categories=form.cleaned_data["categories"] if access_request.categories else None,
         )
     except (ValidationError, PermissionDenied, Http404) as err:
         messages.error(request, _("The request could not be decided: %s") % err)
@@ -151,7 +164,7 @@ def share_new(request, subject_type: str, pk: int):
     _subject(subject_type)
     if not subject_visible(request.user, subject_type, pk, shares=False):
         raise Http404
-    form = ShareForm(request.POST or None)
+    form = ShareForm(request.POST or None, categories=shareable(subject_type).categories)
     if request.method == "POST" and form.is_valid():
         try:
             share_grant(
@@ -162,6 +175,7 @@ def share_new(request, subject_type: str, pk: int):
                 expires_at=form.expires_at(),
                 user=form.cleaned_data.get("user"),
                 agency=form.cleaned_data.get("agency"),
+                categories=form.cleaned_data.get("categories") or (),
             )
         except ValidationError as err:
             form_errors_add(form, err)

@@ -71,6 +71,8 @@ from agencies.access import access_changed, access_for, access_forget  # noqa: E
 from agencies.models import Agency, Officer, RecordShare  # noqa: E402
 from agencies.services import agency_group  # noqa: E402
 from foreigners import selectors as search  # noqa: E402
+from foreigners import views as foreigner_views  # noqa: E402
+from foreigners.filters import foreigners_filtered  # noqa: E402
 from foreigners.models import (  # noqa: E402
     Foreigner,
     ForeignerGroupObjectPermission,
@@ -503,11 +505,10 @@ def measure(label: str, user, url: str, args) -> tuple:
 
     # The page's query alone (ORM), and by hand.
     def orm_query():
-        return list(
-            search.foreigner_search(user, kecamatan=KECAMATAN).order_by("search_name", "id")[
-                : PAGE_ROWS + 1
-            ]
-        )
+        # The page's read path: the policy-aware filter set of foreign nationals.
+        qs, errors = foreigners_filtered(user, {"kecamatan": KECAMATAN})
+        assert not errors, errors
+        return list(qs.order_by("search_name", "id")[: PAGE_ROWS + 1])
 
     sql, params = raw_sql(access, KECAMATAN)
 
@@ -520,16 +521,17 @@ def measure(label: str, user, url: str, args) -> tuple:
     raw = timed(raw_query, args.iterations)
     raw_ids = [r[0] for r in raw_query()][:PAGE_ROWS]
     # The same page with guardian's get_objects_for_user computing the visible set.
-    original = search.visible_foreigners
-    search.visible_foreigners = guardian_visible_foreigners
+    # The list page reads its visible set through the view's name (foreigners.views).
+    original = foreigner_views.visible_foreigners
+    foreigner_views.visible_foreigners = guardian_visible_foreigners
     try:
         guardian = timed(lambda: fetch_page(client, url), args.guardian_iterations)
         guardian_ids = fetch_page(client, url)
-        search.visible_foreigners = guardian_generic_visible_foreigners
+        foreigner_views.visible_foreigners = guardian_generic_visible_foreigners
         generic = timed(lambda: fetch_page(client, url), args.generic_iterations)
         generic_ids = fetch_page(client, url)
     finally:
-        search.visible_foreigners = original
+        foreigner_views.visible_foreigners = original
     same = "same rows" if expected == raw_ids else "ROWS DIFFER from the hand-written SQL"
     extra = set(guardian_ids) - set(expected)
     if generic_ids != guardian_ids:

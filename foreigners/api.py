@@ -7,19 +7,19 @@ appear in URLs, proxy logs or browser history.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError
 
-from agencies.access import Category, access_for
+from agencies.access import Category
 from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
-from agencies.models import REGION_CODE_RE, is_region_code
 
+from .filters import foreigners_filtered
 from .models import Foreigner, Residence, StayPermit, TravelDocument
-from .selectors import foreigner_search
+from .row_access import foreigner_rows_access
+from .selectors import visible_foreigners
 
 C = Category
 
@@ -30,7 +30,19 @@ class TravelDocumentSerializer(serializers.ModelSerializer):
         fields = ["kind", "number", "issuing_country", "issued_on", "expires_on"]
 
 
-class StayPermitSerializer(serializers.ModelSerializer):
+class StayPermitSerializer(PolicyMaskedSerializer):
+    """Field-level: type and validity (``permit.status``) vs number and visa index
+    (``permit.detail``); the camat reads only the first by default."""
+
+    field_categories = {
+        "kind": C.PERMIT_STATUS,
+        "valid_from": C.PERMIT_STATUS,
+        "valid_until": C.PERMIT_STATUS,
+        "status": C.PERMIT_STATUS,
+        "visa_index": C.PERMIT,
+        "number": C.PERMIT,
+    }
+
     class Meta:
         model = StayPermit
         fields = ["kind", "visa_index", "number", "valid_from", "valid_until", "status"]
@@ -53,6 +65,7 @@ class ForeignerSerializer(PolicyMaskedSerializer):
         "occupation": C.EMPLOYMENT,
         "residence_region": C.RESIDENCE,
     }
+    region_fields = {"residence_region": C.RESIDENCE}
 
     class Meta:
         model = Foreigner
@@ -73,12 +86,31 @@ class ForeignerDetailSerializer(ForeignerSerializer):
         **ForeignerSerializer.field_categories,
         "birth_place": C.IDENTITY,
         "documents": C.DOCUMENT,
-        "permits": C.PERMIT,
+        # The list is there for either part; each permit's fields are masked by part.
+        "permits": C.PERMIT_STATUS,
         "residences": C.RESIDENCE,
     }
     documents = TravelDocumentSerializer(many=True, read_only=True)
     permits = StayPermitSerializer(many=True, read_only=True)
-    residences = ResidenceSerializer(many=True, read_only=True)
+    residences = serializers.SerializerMethodField()
+
+    def get_residences(self, foreigner) -> list[dict]:
+        """Each residence keeps its own scope: shown where the user may read that row."""
+        row = self.context["row_access"]
+        return ResidenceSerializer(
+            [r for r in foreigner.residences.all() if row.reads_region(C.RESIDENCE, r.region_id)],
+            many=True,
+            context=self.context,
+        ).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        row = self.context["row_access"]
+        if "permits" not in data and row.can_read(C.PERMIT):
+            data["permits"] = StayPermitSerializer(
+                instance.permits.all(), many=True, context=self.context
+            ).data
+        return data
 
     class Meta(ForeignerSerializer.Meta):
         fields = [
@@ -91,41 +123,67 @@ class ForeignerDetailSerializer(ForeignerSerializer):
 
 
 class ForeignerSearchSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/foreigners/search/`` (documents the schema; the criteria are
+    validated and refused by :class:`~foreigners.filters.ForeignerFilterSet`)."""
+
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    document_number = serializers.RegexField(
-        r"^[A-Za-z0-9< ]{0,24}$", required=False, allow_blank=True
-    )
+    document_number = serializers.CharField(required=False, allow_blank=True, max_length=24)
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    kecamatan = serializers.RegexField(REGION_CODE_RE, required=False, allow_blank=True)
+    kecamatan = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    permit_kind = serializers.CharField(required=False, allow_blank=True)
+    permit_status = serializers.CharField(required=False, allow_blank=True)
 
 
-class ForeignerViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Foreign nationals the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``."""
+class RowSharesMixin:
+    """Serialises each row with the categories live shares open on it (one query a page)."""
+
+    def row_shares(self, rows) -> dict:
+        return {}
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context.setdefault("row_shares", {})
+        return context
+
+    def get_serializer(self, *args, **kwargs):
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            rows = instance if isinstance(instance, list | tuple) else [instance]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "row_shares": self.row_shares(rows),
+            }
+        return super().get_serializer(*args, **kwargs)
+
+
+class ForeignerViewSet(RowSharesMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Foreign nationals the user may see, through the one filter set of foreign nationals
+    (``foreigners.filters``): ``?kecamatan=73.72.03&nationality=CHN&permit_kind=ITAS``. A
+    criterion of a category the user may not read answers 400 with a field-by-field body."""
 
     serializer_class = ForeignerSerializer
     audit_type = "foreigner"
     throttle_scope = None  # "lookup" on the search action
+    filter_backends: list = []
+
+    def row_shares(self, rows) -> dict:
+        return {
+            pk: row.shared
+            for pk, row in foreigner_rows_access(self.request.user, [r.pk for r in rows]).items()
+        }
 
     def get_queryset(self):
-        params = self.request.query_params
-        qs = foreigner_search(
-            self.request.user,
-            nationality=params.get("nationality", ""),
-            kecamatan=params.get("kecamatan", "")
-            if is_region_code(params.get("kecamatan"))
-            else "",
-        )
         if self.action == "retrieve":
-            access = access_for(self.request.user)
-            # Only the nested lists the user may read are fetched (one query each).
-            if access.can_read(C.DOCUMENT):
-                qs = qs.prefetch_related("documents")
-            if access.can_read(C.PERMIT):
-                qs = qs.prefetch_related("permits")
-            if access.can_read(C.RESIDENCE):
-                qs = qs.prefetch_related(
-                    Prefetch("residences", Residence.objects.order_by("-from_date"))
-                )
+            qs = visible_foreigners(self.request.user)
+            # Nested lists fetched once each; what a row may show is decided per row.
+            return qs.prefetch_related(
+                "documents",
+                Prefetch("permits", StayPermit.objects.order_by("valid_from", "id")),
+                Prefetch("residences", Residence.objects.order_by("-from_date")),
+            )
+        qs, errors = foreigners_filtered(self.request.user, self.request.query_params)
+        if errors:
+            raise ValidationError(errors)
         return qs
 
     def get_serializer_class(self):
@@ -135,15 +193,12 @@ class ForeignerViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     # Name and passport lookups have their own, lower rate (accounts.throttles.LookupThrottle).
     @action(detail=False, methods=["post"], throttle_scope="lookup")
     def search(self, request):
-        """Search by name, document number (where the policy lets you read documents),
-        nationality and kecamatan; criteria travel in the body, never in the URL."""
-        form = ForeignerSearchSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        criteria = form.validated_data
-        if criteria.get("document_number") and not access_for(request.user).can_read(C.DOCUMENT):
-            raise PermissionDenied(_("Your agency may not search by document number."))
-        qs = foreigner_search(request.user, **criteria)
+        """Search by name, document number, nationality, kecamatan and permit: the same filter
+        set as the list (criteria in the body, never in the URL). A criterion of a category
+        the user may not read answers 400 with a field-by-field body."""
+        data = request.data if isinstance(request.data, dict) else {}
+        qs, errors = foreigners_filtered(request.user, data, in_body=True)
+        if errors:
+            raise ValidationError(errors)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(
-            ForeignerSerializer(page, many=True, context=self.get_serializer_context()).data
-        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

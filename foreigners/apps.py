@@ -8,6 +8,7 @@ class ForeignersConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and selectors can be imported only once the app registry is ready.
+        from agencies.access import Category
         from agencies.registry import ShareableRecord, shareable_register
 
         from .models import Foreigner, ForeignerGroupObjectPermission, ForeignerUserObjectPermission
@@ -24,5 +25,12 @@ class ForeignersConfig(AppConfig):
                 selector=visible_foreigners,
                 region_field="residence_region",
                 url_name="foreigner-detail",
+                categories=(
+                    Category.DOCUMENT,
+                    Category.PERMIT_STATUS,
+                    Category.PERMIT,
+                    Category.RESIDENCE,
+                    Category.EMPLOYMENT,
+                ),
             )
         )

@@ -11,17 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for, cached_for_scope
+from agencies.access import access_for
 from agencies.models import Region
 
-from .countries import COUNTRY_CHOICES
 from .models import Foreigner, Residence, StayPermit, TravelDocument, normalize_document_number
-from .selectors import (
-    PERMIT_STATUS_CANCELLED,
-    PERMIT_STATUS_EXPIRED,
-    PERMIT_STATUS_NONE,
-    PERMIT_STATUS_VALID,
-)
 
 
 class DateInput(forms.DateInput):
@@ -66,60 +59,6 @@ class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         indent = "— " if obj.level == Region.Level.KELURAHAN else ""
         return f"{indent}{obj.name} ({obj.code})"
-
-
-class SearchForm(forms.Form):
-    """The search filters that may travel in a URL (no document numbers)."""
-
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    nationality = forms.ChoiceField(
-        label=_("Nationality"),
-        required=False,
-        choices=[("", _("Any"))] + list(COUNTRY_CHOICES),
-        widget=FastSelect,
-    )
-    permit_kind = forms.ChoiceField(
-        label=_("Permit kind"),
-        required=False,
-        choices=[("", _("Any"))] + list(StayPermit.Kind.choices),
-        widget=FastSelect,
-    )
-    permit_status = forms.ChoiceField(
-        label=_("Permit status"),
-        required=False,
-        choices=[
-            ("", _("Any")),
-            (PERMIT_STATUS_VALID, _("Valid today")),
-            (PERMIT_STATUS_EXPIRED, _("Expired, no valid permit")),
-            (PERMIT_STATUS_CANCELLED, _("Has a cancelled permit")),
-            (PERMIT_STATUS_NONE, _("No permit recorded")),
-        ],
-    )
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
-    expiring_within = forms.IntegerField(
-        label=_("Permit ends within (days)"), required=False, min_value=1, max_value=366
-    )
-    after = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, user, can_filter_permits: bool, can_filter_residence: bool, **kw):
-        super().__init__(*args, **kw)
-        if can_filter_residence:
-            kecamatan = cached_for_scope(
-                "kecamatan-choices",
-                access_for(user),
-                lambda: [
-                    (r.code, f"{r.name} ({r.code})")
-                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-                ],
-            )
-            self.fields["kecamatan"].choices = [("", _("Any")), *kecamatan]
-        else:
-            del self.fields["kecamatan"]
-        if not can_filter_permits:
-            del self.fields["permit_kind"]
-            del self.fields["permit_status"]
-            del self.fields["expiring_within"]
 
 
 class DocumentNumberSearchForm(forms.Form):

@@ -25,7 +25,6 @@ from django.utils import timezone
 from pghistory.models import Events
 
 from agencies.access import Access, Category, access_for
-from agencies.models import region_prefix_q
 from agencies.pagination import keyset_page
 
 from .models import (
@@ -36,7 +35,6 @@ from .models import (
     Residence,
     StayPermit,
     TravelDocument,
-    normalize_document_number,
     normalize_name,
 )
 from .registry import scope_contributors
@@ -143,74 +141,6 @@ def permit_status_q(status: str, today: dt.date) -> Q:
     if status == PERMIT_STATUS_NONE:
         return ~Q(any_permit)
     return Q()
-
-
-def foreigner_search(
-    user,
-    *,
-    name: str = "",
-    document_number: str = "",
-    nationality: str = "",
-    permit_kind: str = "",
-    permit_status: str = "",
-    kecamatan: str = "",
-    expiring_within: int | None = None,
-) -> QuerySet[Foreigner]:
-    """Visible foreign nationals matching the criteria (portal, API, benchmarks: one search).
-
-    A document number narrows the result only where the policy lets the user read documents;
-    elsewhere it matches nothing, so searching cannot reveal which passport belongs to whom.
-    Filters on other categories the user may not read (permits, residence) are ignored rather
-    than answered, so they leak nothing."""
-    access = access_for(user)
-    qs = name_filter(visible_foreigners(user), name)
-    if document_number:
-        if not access.can_read(Category.DOCUMENT):
-            return qs.none()
-        qs = qs.filter(
-            Exists(
-                TravelDocument.objects.filter(
-                    foreigner=OuterRef("pk"), number=normalize_document_number(document_number)
-                )
-            )
-        )
-    if nationality:
-        qs = qs.filter(nationality=nationality.upper())
-    if access.can_read(Category.PERMIT):
-        if permit_kind:
-            qs = qs.filter(
-                Exists(
-                    StayPermit.objects.filter(
-                        foreigner=OuterRef("pk"), kind=permit_kind, status=StayPermit.Status.ACTIVE
-                    )
-                )
-            )
-        if permit_status:
-            qs = qs.filter(permit_status_q(permit_status, timezone.localdate()))
-        # category permit: an active permit ending within N days (the dashboard's figure)
-        if expiring_within:
-            today = timezone.localdate()
-            qs = qs.filter(
-                Exists(
-                    StayPermit.objects.filter(
-                        foreigner=OuterRef("pk"),
-                        status=StayPermit.Status.ACTIVE,
-                        valid_until__gte=today,
-                        valid_until__lte=today + dt.timedelta(days=expiring_within),
-                    )
-                )
-            )
-    if kecamatan and access.can_read(Category.RESIDENCE):
-        qs = qs.filter(region_prefix_q("residence_region", kecamatan))
-    return qs
-
-
-def foreigner_by_document_number(user, number: str) -> QuerySet[Foreigner]:
-    """Visible foreign nationals holding a travel document with this number; none unless the
-    user may read travel documents."""
-    if not normalize_document_number(number):
-        return Foreigner.objects.none()
-    return foreigner_search(user, document_number=number)
 
 
 # --- Pagination --------------------------------------------------------------------------------

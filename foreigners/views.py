@@ -6,6 +6,7 @@ masked with ``access.can_read``, writes go through :mod:`foreigners.services`.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,32 +15,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import Category, access_for
+from agencies.access import Category, access_for, cached_for_scope
 from agencies.audit import audit_read, record_accesses, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
+from agencies.models import Region
 
 from . import services
+from .filters import ForeignerFilterSet, foreigners_filtered
 from .forms import (
     DocumentForm,
     DocumentNumberSearchForm,
+    FastSelect,
     FirstResidenceForm,
     ForeignerForm,
     PermitForm,
     ResidenceForm,
-    SearchForm,
+    regions_in_scope,
 )
 from .models import Residence, StayPermit, TravelDocument
 from .registry import related_panels
-from .selectors import (
-    PERSON_ROWS,
-    foreigner_by_document_number,
-    foreigner_page,
-    foreigner_search,
-    name_filter,
-    person_history,
-    visible_foreigners,
-)
+from .row_access import foreigner_row_access
+from .selectors import PERSON_ROWS, foreigner_page, person_history, visible_foreigners
 
 
 def _require_write(request, category: str) -> None:
@@ -47,47 +44,62 @@ def _require_write(request, category: str) -> None:
         raise PermissionDenied
 
 
+def _list_form(filterset, user):
+    """The filter set's form, showing only the filters offered to this user (a refused one
+    still reports its error on the page)."""
+    form = filterset.form
+    offered = set(filterset.offered()) - {"name", "ordering"}
+    for name in list(form.fields):
+        if name not in offered and name not in form.errors:
+            form.fields[name].widget = forms.HiddenInput()
+    for name in ("nationality", "permit_kind", "permit_status"):
+        if name in form.fields and name in offered:
+            field = form.fields[name]
+            field.widget = FastSelect(choices=[("", _("Any")), *field.choices[1:]])
+    if "kecamatan" in offered:
+        access = access_for(user)
+        choices = cached_for_scope(
+            "kecamatan-choices",
+            access,
+            lambda: [
+                (r.code, f"{r.name} ({r.code})")
+                for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+            ],
+        )
+        form.fields["kecamatan"].widget = FastSelect(choices=[("", _("Any")), *choices])
+    return form
+
+
+def _cursor(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_list(request):
+    """The list and its search: one filter set (foreigners.filters) for every criterion,
+    the passport number posted (never in a URL)."""
     access = access_for(request.user)
-    form = SearchForm(
-        request.GET or None,
+    posted = request.method == "POST"
+    if posted and not access.can_read(Category.DOCUMENT):
+        raise PermissionDenied
+    params = request.POST if posted else request.GET
+    filterset = ForeignerFilterSet(
+        params if (posted or request.GET) else None,
+        visible_foreigners(request.user),
         user=request.user,
-        can_filter_permits=access.can_read(Category.PERMIT),
-        can_filter_residence=access.can_read(Category.RESIDENCE),
+        in_body=posted,
     )
+    qs, errors = filterset.result()
     number_form = DocumentNumberSearchForm(request.POST or None)
-    page = None
-    number_results = None
-    searched = False
-    if request.method == "POST":
-        if not access.can_read(Category.DOCUMENT):
-            raise PermissionDenied
-        if number_form.is_valid():
-            number_results = list(
-                foreigner_by_document_number(
-                    request.user, number_form.cleaned_data["document_number"]
-                )[:20]
-            )
-    elif form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        searched = True
+    page = number_results = None
+    if posted:
+        if number_form.is_valid() and not errors:
+            number_results = list(qs[:20])
+    elif not errors:
         page = foreigner_page(
-            foreigner_search(
-                request.user,
-                name=data.get("q") or "",
-                nationality=data.get("nationality") or "",
-                permit_kind=data.get("permit_kind") or "",
-                permit_status=data.get("permit_status") or "",
-                kecamatan=data.get("kecamatan") or "",
-                expiring_within=data.get("expiring_within"),
-            ),
-            after=data.get("after"),
-            before=data.get("before"),
+            qs, after=_cursor(params.get("after")), before=_cursor(params.get("before"))
         )
-    elif not form.is_bound:
-        page = foreigner_page(visible_foreigners(request.user))
     shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
     audit_read(request, shown={"foreigner": shown})
     query = request.GET.copy()
@@ -97,11 +109,12 @@ def foreigner_list(request):
         request,
         "foreigners/foreigner_list.html",
         {
-            "form": form,
+            "form": _list_form(filterset, request.user),
+            "errors": errors,
             "number_form": number_form,
             "page": page,
             "number_results": number_results,
-            "searched": searched,
+            "searched": bool(request.GET) and not posted,
             "query": query.urlencode(),
         },
     )
@@ -114,7 +127,7 @@ def foreigner_lookup(request):
     q = (request.GET.get("q") or "").strip()
     rows = []
     if len(q) >= 2:
-        qs = name_filter(visible_foreigners(request.user), q).order_by("search_name", "id")[:10]
+        qs, errors = foreigners_filtered(request.user, {"q": q[:100]})
         rows = [
             {
                 "id": f.pk,
@@ -122,7 +135,7 @@ def foreigner_lookup(request):
                 "nationality": f.nationality,
                 "born": f.birth_date.year,
             }
-            for f in qs
+            for f in qs.order_by("search_name", "id")[:10]
         ]
     audit_read(request, shown={"foreigner": [row["id"] for row in rows]})
     return JsonResponse({"results": rows})
@@ -131,25 +144,40 @@ def foreigner_lookup(request):
 @login_required
 @require_GET
 def foreigner_detail(request, pk: int):
+    """A person's page. Each related row keeps its own scope: residences only where the user
+    may read that residence (in scope, or opened by a share), sightings and flags through their
+    own selectors, permits split into type/validity and detail by the field-level policy."""
     foreigner = get_object_or_404(
         visible_foreigners(request.user).select_related("residence_region"), pk=pk
     )
-    access = access_for(request.user)
-    ctx = {"foreigner": foreigner}
-    if access.can_read(Category.DOCUMENT):
+    row = foreigner_row_access(request.user, foreigner.pk)
+    access = row.access
+    can = row.template_flags
+    ctx = {"foreigner": foreigner, "can": can}
+    if row.can_read(Category.DOCUMENT):
         ctx["documents"] = list(foreigner.documents.all())
-    if access.can_read(Category.PERMIT):
-        permits = list(
-            foreigner.permits.select_related("sponsor", "extends").order_by("valid_from", "id")
-        )
-        ctx["permits"] = permits
+    if row.can_read(Category.PERMIT_STATUS) or row.can_read(Category.PERMIT):
+        permits = foreigner.permits.order_by("valid_from", "id")
+        if row.can_read(Category.PERMIT):
+            permits = permits.select_related("sponsor", "extends")
+        ctx["permits"] = list(permits)
+    if row.can_read(Category.PERMIT):
         ctx["movements"] = list(foreigner.movements.all()[:50])
-    if access.can_read(Category.RESIDENCE):
-        ctx["residences"] = list(foreigner.residences.select_related("region"))
-    # Sections other apps add about the person (reports: sightings, flags), see registry.py.
+    if row.can_read(Category.RESIDENCE):
+        ctx["residences"] = [
+            r
+            for r in foreigner.residences.select_related("region")
+            if row.reads_region(Category.RESIDENCE, r.region_id)
+        ]
+        # Said whatever the rows are: a count of the hidden ones would itself reveal them.
+        ctx["residences_partial"] = not (
+            Category.RESIDENCE in row.shared or row.access.is_system_admin
+        )
+    # Sections other apps add about the person (reports: sightings, flags through their own
+    # selectors, so each row keeps its own scope), see registry.py.
     panels = []
     for panel in related_panels():
-        if access.can_read(panel.category):
+        if row.can_read(panel.category):
             ctx[panel.name] = panel.rows(request.user, foreigner)
             panels.append(panel.name)
     ctx["history"] = timeline(access, person_history(foreigner), among=PERSON_ROWS)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from agencies.access import Category, access_for
 from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
-from agencies.models import is_region_code, region_prefix_q
 
 from .api_submit import SightingSubmitMixin
 from .evidence import reason_visible, visible_evidence
 from .figures import flag_evidence_live
+from .filters import flags_filtered, sightings_filtered
 from .models import Flag, RuleSettings, Sighting
-from .selectors import visible_flags, visible_sightings
+from .selectors import (
+    flag_quoted_visible,
+    visible_flags,
+    visible_sightings,
+    with_person_visibility,
+    with_record_visibility,
+)
 
 C = Category
-
-
-def _region_param(request) -> str:
-    code = request.query_params.get("kecamatan", "")
-    return code if is_region_code(code) else ""
-
 
 SIGHTING_FIELDS = {
     "id": None,
@@ -38,7 +38,8 @@ SIGHTING_FIELDS = {
     "apparent_nationality": C.SIGHTING,
     "apparent_sex": C.SIGHTING,
     "person_count": C.SIGHTING,
-    # The id only: the person's data comes from the foreigner endpoint, under its policy.
+    # The id only, and only of a person the user may see (else null, as for an unidentified
+    # person): the person's data comes from the foreigner endpoint, under its policy.
     "foreigner": C.IDENTITY,
 }
 
@@ -46,27 +47,38 @@ SIGHTING_FIELDS = {
 class SightingSerializer(PolicyMaskedSerializer):
     field_categories = SIGHTING_FIELDS
 
+    def to_representation(self, sighting):
+        data = super().to_representation(sighting)
+        if "foreigner" in data and not getattr(sighting, "person_visible", False):
+            data["foreigner"] = None
+        return data
+
     class Meta:
         model = Sighting
         fields = list(SIGHTING_FIELDS)
 
 
+def _raise_errors(errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
 class SightingViewSet(SightingSubmitMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Sightings the user may see. Filters: ``?kecamatan=73.72.03&nationality=CHN``.
+    """Sightings the user may see, through the one filter set of sightings
+    (``reports.filters``): ``?kecamatan=73.72.03&nationality=CHN&activity=work``.
     ``POST`` submits one (reports.api_submit)."""
 
     serializer_class = SightingSerializer
     audit_type = "sighting"
+    filter_backends: list = []
 
     def get_queryset(self):
-        qs = visible_sightings(self.request.user)
-        if code := _region_param(self.request):
-            qs = qs.filter(region_prefix_q("region", code))
-        if nationality := self.request.query_params.get("nationality", "")[:3].upper():
-            qs = qs.filter(
-                Q(apparent_nationality=nationality) | Q(foreigner__nationality=nationality)
-            )
-        return qs
+        if self.action == "retrieve":
+            qs = visible_sightings(self.request.user)
+        else:
+            qs, errors = sightings_filtered(self.request.user, self.request.query_params)
+            _raise_errors(errors)
+        return with_person_visibility(qs, self.request.user)
 
 
 FLAG_FIELDS = {
@@ -82,8 +94,8 @@ FLAG_FIELDS = {
     "reason_en": C.FLAG,
     "opened_at": C.FLAG,
     "closed_at": C.FLAG,
-    # Evidence quotes permit, document and residence facts: each key is masked by its own
-    # category (reports.evidence.EVIDENCE).
+    # Evidence quotes permit, document, residence and sighting facts: each key is masked by its
+    # own category and the visibility of the record it quotes (reports.evidence).
     "evidence": C.FLAG,
 }
 
@@ -96,15 +108,31 @@ class FlagSerializer(PolicyMaskedSerializer):
         # One settings row per response, not per flag.
         settings = self.context.setdefault("rule_settings", RuleSettings.load())
         live = flag_evidence_live(flag, settings=settings)
-        return dict(visible_evidence(self._access(), live))
+        return dict(
+            visible_evidence(self._access(), live, quoted_visible=flag_quoted_visible(flag))
+        )
 
     def _access(self):
         return access_for(getattr(self.context.get("request"), "user", None))
 
     def to_representation(self, flag):
         data = super().to_representation(flag)
+        # Ids of records the reader may not see are not sent (a flag can be visible through its
+        # sighting while its person is not).
+        person = getattr(flag, "person_visible", False)
+        sighting = flag_quoted_visible(flag)
+        if "foreigner" in data and not person:
+            data["foreigner"] = None
+        if "sighting" in data and not sighting:
+            data["sighting"] = None
+        if "subject_id" in data and not (
+            (flag.subject_type == "foreigner" and person)
+            or (flag.subject_type == "sighting" and sighting)
+            or (flag.subject_type in ("permit", "document") and person)
+        ):
+            data["subject_id"] = None
         # The reason sentences quote the evidence: hidden where any of it is (see get_evidence).
-        if not reason_visible(self._access(), flag.evidence):
+        if not reason_visible(self._access(), flag.evidence, quoted_visible=sighting):
             for field in ("reason", "reason_en"):
                 if field in data:
                     data[field] = None
@@ -116,16 +144,18 @@ class FlagSerializer(PolicyMaskedSerializer):
 
 
 class FlagViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Flags routed to the user's agency whose subject the user may see.
-    Filters: ``?kecamatan=73.72.03&nationality=CHN`` (of the flagged person)."""
+    """Flags routed to the user's agency whose subject the user may see, through the one filter
+    set of flags (``reports.filters``): ``?kecamatan=73.72.03&nationality=CHN`` (of the flagged
+    person, refused where the user may not read residences there)."""
 
     serializer_class = FlagSerializer
     audit_type = "flag"
+    filter_backends: list = []
 
     def get_queryset(self):
-        qs = visible_flags(self.request.user)
-        if code := _region_param(self.request):
-            qs = qs.filter(region_prefix_q("foreigner__residence_region", code))
-        if nationality := self.request.query_params.get("nationality", "")[:3].upper():
-            qs = qs.filter(foreigner__nationality=nationality)
-        return qs
+        if self.action == "retrieve":
+            qs = visible_flags(self.request.user)
+        else:
+            qs, errors = flags_filtered(self.request.user, self.request.query_params)
+            _raise_errors(errors)
+        return with_record_visibility(qs, self.request.user)

@@ -38,13 +38,15 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
     by_kecamatan = []
     if access.can_read(Category.RESIDENCE):
         by_kecamatan = list(
-            foreigners.filter(residence_region__isnull=False)
+            # Residences keep their own scope: a person seen in scope but living elsewhere is
+            # counted where they are seen, never where they live.
+            foreigners.filter(access.region_q("residence_region"), residence_region__isnull=False)
             .annotate(kecamatan=_kecamatan_code("residence_region"))
             .values("kecamatan")
             .annotate(n=Count("id"))
             .order_by("-n", "kecamatan")[:30]
         )
-    if access.can_read(Category.PERMIT):
+    if access.can_read(Category.PERMIT_STATUS):
         permits = StayPermit.objects.filter(
             foreigner__in=foreigners,
             status=StayPermit.Status.ACTIVE,

@@ -35,14 +35,14 @@ EVIDENCE: dict[str, EvidenceKey] = {
     "reference": EvidenceKey(Category.SIGHTING, _("Reference")),
     "region": EvidenceKey(Category.SIGHTING, _("Region")),
     "sightings": EvidenceKey(Category.SIGHTING, _("Sightings")),
-    "days_after_expiry": EvidenceKey(Category.PERMIT, _("Days after the permit ended")),
-    "days_left": EvidenceKey(Category.PERMIT, _("Days left")),
-    "days_overstayed": EvidenceKey(Category.PERMIT, _("Days overstayed")),
-    "deportation_recommended": EvidenceKey(Category.PERMIT, _("Deportation recommended")),
-    "fine_estimate": EvidenceKey(Category.PERMIT, _("Estimated fee (Rupiah)")),
-    "permit_kind": EvidenceKey(Category.PERMIT, _("Permit kind")),
-    "permit_valid_until": EvidenceKey(Category.PERMIT, _("Permit valid until")),
-    "valid_until": EvidenceKey(Category.PERMIT, _("Valid until")),
+    "days_after_expiry": EvidenceKey(Category.PERMIT_STATUS, _("Days after the permit ended")),
+    "days_left": EvidenceKey(Category.PERMIT_STATUS, _("Days left")),
+    "days_overstayed": EvidenceKey(Category.PERMIT_STATUS, _("Days overstayed")),
+    "deportation_recommended": EvidenceKey(Category.PERMIT_STATUS, _("Deportation recommended")),
+    "fine_estimate": EvidenceKey(Category.PERMIT_STATUS, _("Estimated fee (Rupiah)")),
+    "permit_kind": EvidenceKey(Category.PERMIT_STATUS, _("Permit kind")),
+    "permit_valid_until": EvidenceKey(Category.PERMIT_STATUS, _("Permit valid until")),
+    "valid_until": EvidenceKey(Category.PERMIT_STATUS, _("Valid until")),
     "visa_index": EvidenceKey(Category.PERMIT, _("Visa index")),
     "expires_on": EvidenceKey(Category.DOCUMENT, _("Expires on")),
     "registered_kecamatan": EvidenceKey(Category.RESIDENCE, _("Registered kecamatan")),
@@ -75,28 +75,57 @@ def evidence_label(key: str) -> str:
     return str(spec.label) if spec else key
 
 
-def _evidence_key_readable(access, key: str) -> bool:
+# Keys that quote the flag's sighting (its reference, place, activity, day): shown only to a
+# reader who may see that sighting, whatever their categories.
+EVIDENCE_QUOTES_SIGHTING = frozenset(
+    {"reference", "activity", "apparent_nationality", "observed_on", "region"}
+)
+# Keys aggregated over several sightings (where, how often and when a person was seen): shown
+# only to a reader who sees every sighting of the kecamatan they name.
+EVIDENCE_AGGREGATES_SIGHTINGS = frozenset({"kecamatan", "sightings", "last_seen"})
+# Keys holding a region code of a region-bound category: readable inside the reader's scope.
+EVIDENCE_REGION_KEYS = {"registered_kecamatan": Category.RESIDENCE}
+
+
+def _evidence_key_readable(access, key: str, evidence=None, quoted_visible: bool = True) -> bool:
     if access.is_system_admin:
         return True
     if key not in EVIDENCE:
         return False  # an unclassified key is masked
     category = EVIDENCE[key].category
-    return category is None or access.can_read(category)
+    if category is not None and not access.can_read(category):
+        return False
+    if key in EVIDENCE_QUOTES_SIGHTING and not quoted_visible:
+        return False
+    value = evidence.get(key) if isinstance(evidence, dict) else None
+    if key in EVIDENCE_AGGREGATES_SIGHTINGS:
+        codes = (evidence or {}).get("kecamatan") or []
+        codes = codes if isinstance(codes, list) else [codes]
+        return access.sees_whole(Category.SIGHTING) and all(access.in_scope(str(c)) for c in codes)
+    if key in EVIDENCE_REGION_KEYS:
+        return access.in_scope(str(value)) if value else True
+    return True
 
 
-def visible_evidence(access, evidence) -> list[tuple[str, object]]:
+def visible_evidence(access, evidence, *, quoted_visible: bool = True) -> list[tuple[str, object]]:
+    """The evidence keys the reader may see: each key's category, and for keys quoting a record
+    (the flag's sighting, a residence, sightings elsewhere) that record's own visibility
+    (``quoted_visible``: whether the reader sees the flag's sighting)."""
     if not isinstance(evidence, dict):
         return []
     return sorted(
-        (key, value) for key, value in evidence.items() if _evidence_key_readable(access, key)
+        (key, value)
+        for key, value in evidence.items()
+        if _evidence_key_readable(access, key, evidence, quoted_visible)
     )
 
 
-def reason_visible(access, evidence) -> bool:
-    """A flag's reason sentence quotes its evidence (permit kind, days overstayed, …), so it is
-    shown only to a user who may read every evidence key of that flag."""
+def reason_visible(access, evidence, *, quoted_visible: bool = True) -> bool:
+    """A flag's reason sentence quotes its evidence (permit kind, days overstayed, the
+    sighting's reference …), so it is shown only to a user who may read every evidence key of
+    that flag, including the records it quotes."""
     keys = evidence.keys() if isinstance(evidence, dict) else ()
-    return all(_evidence_key_readable(access, key) for key in keys)
+    return all(_evidence_key_readable(access, key, evidence, quoted_visible) for key in keys)
 
 
 def reasons_readable(access) -> bool:

@@ -111,3 +111,17 @@ def person_sightings(user, foreigner) -> list[Sighting]:
 def person_flags(user, foreigner) -> list[Flag]:
     """The person page's flags panel."""
     return list(visible_flags(user).filter(foreigner=foreigner)[:50])
+
+
+def with_record_visibility(qs: QuerySet, user) -> QuerySet:
+    """Annotate ``person_visible`` and ``sighting_visible`` on flags: whether the user may see
+    the person and the sighting a flag names (its evidence quotes them)."""
+    return with_person_visibility(qs, user).annotate(
+        sighting_visible=Exists(visible_sightings(user).filter(pk=OuterRef("sighting_id")))
+    )
+
+
+def flag_quoted_visible(flag) -> bool:
+    """Whether the reader sees the record the flag's evidence quotes (see
+    :func:`with_record_visibility`); a flag without a sighting quotes none."""
+    return flag.sighting_id is None or bool(getattr(flag, "sighting_visible", False))

@@ -30,6 +30,7 @@ from .coordination.selectors import task_on_time_rates
 from .dashboard_cache import dashboard_figures_cached
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
+from .filters import flags_filtered
 from .forms import (
     CommentForm,
     FlagFilterForm,
@@ -43,9 +44,11 @@ from .models import Flag, Sighting, SightingComment, SightingPhoto
 from .rules import RULES
 from .selectors import (
     actionable_flags,
+    flag_quoted_visible,
     visible_flags,
     visible_sightings,
     with_person_visibility,
+    with_record_visibility,
 )
 from .templatetags.reports_tags import rule_title
 
@@ -189,7 +192,11 @@ def _sighting_context(request, sighting, **forms):
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "flags": flags,
+        "flags": list(
+            with_record_visibility(visible_flags(request.user), request.user).filter(
+                sighting=sighting
+            )[:20]
+        ),
         "history": timeline(access, Events.objects.tracks(sighting), among=[Sighting]),
     }
 
@@ -321,36 +328,28 @@ def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[
 @login_required
 @require_GET
 def flag_list(request):
+    """Flags through the one filter set of flags (reports.filters: rule, severity, state,
+    kecamatan and nationality, each checked against the policy) and the period; by default the
+    open ones; paged with a total and sortable."""
     access = access_for(request.user)
-    flags = visible_flags(request.user)
     # Every rule of the registry: a DISTINCT over the visible flags scanned all of them (a
     # million at national scale) on each visit, and listing a rule reveals nothing.
     form = FlagFilterForm(
         request.GET or None,
         rules=[(code, rule_title(code)) for code in sorted(RULES)],
         user=request.user,
-        # a flag's area is its person's residence or its sighting's place
-        area=access.can_read(Category.RESIDENCE) and access.can_read(Category.SIGHTING),
+        # the kecamatan criterion is the flagged person's residence (reports.filters)
+        area=access.can_read(Category.RESIDENCE),
     )
-    qs = with_person_visibility(flags.select_related("foreigner", "sighting"), request.user)
-    state = ""
+    qs, errors = flags_filtered(request.user, request.GET)
     if form.is_valid():
-        data = form.cleaned_data
-        state = data.get("state") or ""
-        if data.get("rule"):
-            qs = qs.filter(rule=data["rule"])
-        if data.get("severity"):
-            qs = qs.filter(severity__gte=data["severity"])
-        qs = period_area_filter(
-            qs,
-            data,
-            date_field="opened_at",
-            region_fields=("foreigner__residence_region", "sighting__region"),
-        )
-    if not state:
+        period = {key: form.cleaned_data.get(key) for key in ("date_from", "date_to")}
+        qs = period_area_filter(qs, period, date_field="opened_at", region_fields=())
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+    if not request.GET.get("state"):
         qs = qs.filter(state__in=Flag.OPEN_STATES)
-    elif state != "all":
-        qs = qs.filter(state=state)
+    qs = with_record_visibility(qs.select_related("foreigner", "sighting"), request.user)
     sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
     page = list_page(request, qs.order_by(*sort.ordering))
     audit_read(request, shown=_people_shown({"flag": page.rows}))
@@ -365,7 +364,7 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
     """The flag if the user sees it (else 404); to act on it, routed to the user's agency
     (else 403)."""
     flag = get_object_or_404(
-        with_person_visibility(visible_flags(request.user), request.user).select_related(
+        with_record_visibility(visible_flags(request.user), request.user).select_related(
             "foreigner", "sighting", "permit", "closed_by"
         ),
         pk=pk,
@@ -377,7 +376,9 @@ def _get_flag(request, pk: int, *, act: bool = False) -> Flag:
 
 def _flag_page(request, flag, resolve_form=None, status=200):
     access = access_for(request.user)
-    evidence = visible_evidence(access, flag_evidence_live(flag))
+    evidence = visible_evidence(
+        access, flag_evidence_live(flag), quoted_visible=flag_quoted_visible(flag)
+    )
     audit_read(request, shown=_people_shown({"flag": [flag]}))
     return render(
         request,

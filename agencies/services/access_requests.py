@@ -20,7 +20,7 @@ from ..registry import shareable
 from .accounts import agency_supervisors
 from .audit import audit_record
 from .notifications import notification_send
-from .shares import share_grant, subject_url
+from .shares import share_grant, subject_url, subject_visible
 
 
 def owning_agency(subject_type: str, subject_id: int) -> Agency | None:
@@ -51,16 +51,31 @@ def owning_agency(subject_type: str, subject_id: int) -> Agency | None:
 
 
 @transaction.atomic
-def access_request_create(*, requester, subject_type: str, subject_id: int, purpose: str):
-    """Ask, with a purpose, to see a record. The supervisors of the owning agency are notified.
+def access_request_create(
+    *,
+    requester,
+    subject_type: str,
+    subject_id: int,
+    purpose: str,
+    categories: list[str] | tuple[str, ...] = (),
+):
+    """Ask, with a purpose, to see categories of a record the requester already sees (e.g. the
+    documents and permits of person X). The supervisors of the owning agency are notified.
 
-    Guarantees one pending request per officer and record (a second ask returns the first)."""
+    Guarantees: only a record visible to the requester can be asked for (a request route
+    answers alike for an invisible and a missing record); one pending request per officer and
+    record (a second ask returns the first)."""
     access = access_for(requester)
     if not access.can_request_access:
         raise PermissionDenied(_("Only officers of a member agency can request access."))
     purpose = (purpose or "").strip()
     if len(purpose) < 10:
         raise ValidationError({"purpose": _("State the purpose in a sentence (10+ characters).")})
+    if not subject_visible(requester, subject_type, subject_id):
+        raise Http404
+    categories = sorted(set(categories))
+    if set(categories) - set(shareable(subject_type).categories):
+        raise ValidationError({"categories": _("These categories cannot be shared.")})
     owner = owning_agency(subject_type, subject_id)
     if owner is None:
         raise ValidationError(_("No agency can decide on this record; contact the Kanim."))
@@ -78,6 +93,7 @@ def access_request_create(*, requester, subject_type: str, subject_id: int, purp
         subject_id=subject_id,
         owning_agency=owner,
         purpose=purpose,
+        categories=categories,
     )
     notification_send(
         recipients=agency_supervisors(owner),
@@ -105,9 +121,11 @@ def access_request_decide(
     approve: bool,
     note: str = "",
     expires_at: datetime | None = None,
+    categories: list[str] | tuple[str, ...] | None = None,
 ):
-    """Approve (sharing the record with the requester until ``expires_at``, 30 days by default)
-    or decline a pending request. Only a supervisor of the owning agency (or the system admin)
+    """Approve (sharing the record with the requester until ``expires_at``, 30 days by default,
+    opening the categories asked for, or ``categories`` when the approver narrows them: never
+    more than was asked) or decline a pending request. Only a supervisor of the owning agency (or the system admin)
     decides; the requester is notified either way."""
     access = access_for(decided_by)
     if not access.can_decide_requests_of(request.owning_agency_id):
@@ -116,8 +134,14 @@ def access_request_decide(
     if locked.status != AccessRequest.Status.PENDING:
         raise ValidationError(_("This request was already decided."))
     share = None
+    granted = list(locked.categories) if categories is None else sorted(set(categories))
+    if approve and set(granted) - set(locked.categories):
+        raise ValidationError({"categories": _("Approve at most what was asked for.")})
+    if approve and locked.categories and not granted:
+        raise ValidationError({"categories": _("Approve at least one category, or decline.")})
     if approve:
         share = share_grant(
+            categories=granted,
             granted_by=decided_by,
             subject_type=locked.subject_type,
             subject_id=locked.subject_id,

@@ -49,8 +49,11 @@ def share_grant(
     expires_at: datetime,
     user=None,
     agency: Agency | None = None,
+    categories: list[str] | tuple[str, ...] = (),
 ):
-    """Share one record with one officer (``user``) or a whole agency until ``expires_at``.
+    """Share one record with one officer (``user``) or a whole agency until ``expires_at``,
+    opening ``categories`` of that record beyond the grantee's policy (none: the record under
+    the grantee's own policy).
 
     Guarantees: only a supervisor (or the system admin) who sees the record through their own
     scope — not through a share — can share it; the guardian row and the :class:`RecordShare`
@@ -86,6 +89,9 @@ def share_grant(
         and not Agency.objects.select_for_update().filter(pk=agency.pk, is_active=True).exists()
     ):
         errors["grantee"] = _("Share only with an active agency.")
+    categories = sorted(set(categories))
+    if set(categories) - set(spec.categories):
+        errors["categories"] = _("A share of this record cannot open these categories.")
     if errors:
         raise ValidationError(errors)
 
@@ -94,6 +100,7 @@ def share_grant(
         subject_id=subject_id,
         user=user,
         agency=agency,
+        categories=categories,
         reason=reason,
         granted_by=granted_by,
         expires_at=expires_at,
@@ -115,7 +122,8 @@ def share_grant(
             revoked_at=now, revoked_by=granted_by
         )
         previous.share, previous.expires_at = share, expires_at
-        previous.save(update_fields=["share", "expires_at"])
+        previous.categories = categories
+        previous.save(update_fields=["share", "expires_at", "categories"])
     else:
         model.objects.create(
             **grantee,
@@ -123,6 +131,7 @@ def share_grant(
             content_object_id=subject_id,
             share=share,
             expires_at=expires_at,
+            categories=categories,
         )
     notification_send(
         recipients=recipients,
@@ -140,6 +149,7 @@ def share_grant(
             "share": share.pk,
             "user": getattr(user, "pk", None),
             "agency": agency and agency.pk,
+            "categories": categories,
         },
     )
     return share

@@ -2,13 +2,14 @@
 
 from django import template
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
 from reports.evidence import evidence_label as _evidence_label
 from reports.evidence import reason_visible
+from reports.reasons import flag_reason_text
 from reports.rules import RULES
+from reports.selectors import flag_quoted_visible
 
 register = template.Library()
 
@@ -30,12 +31,13 @@ def rule_legal_basis(code: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def flag_reason(context, flag, chars: int = 0) -> str:
-    """The flag's reason in the current language, or a "restricted" note when the sentence
-    quotes evidence the user may not read (reports.evidence.reason_visible)."""
-    if not reason_visible(access_for(context["request"].user), flag.evidence):
+    """The flag's reason rendered from its evidence in the current language (reports.reasons),
+    or a "restricted" note when it quotes evidence the user may not read
+    (reports.evidence.reason_visible)."""
+    access = access_for(context["request"].user)
+    if not reason_visible(access, flag.evidence, quoted_visible=flag_quoted_visible(flag)):
         return str(_("Details restricted: they quote data your agency may not read."))
-    english = (get_language() or "").startswith("en") and flag.reason_en
-    text = flag.reason_en if english else flag.reason
+    text = flag_reason_text(flag)
     return Truncator(text).chars(chars) if chars else text
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from agencies.access import Category, Level, access_for
 from agencies.models import Agency, PolicyChange, PolicyRule, RecordShare
 from agencies.services import policy_set, share_grant, share_revoke, shares_expire
-from foreigners.selectors import foreigner_search, visible_foreigners
+from foreigners.filters import foreigners_filtered
+from foreigners.selectors import visible_foreigners
 from reports.selectors import visible_flags, visible_sightings
 from tests.factories import (
     AgencyFactory,
@@ -201,9 +202,15 @@ def test_share_needs_reason_and_future_expiry(kanim_supervisor, polres_officer):
 
 def test_document_search_only_where_documents_readable(polres_officer, kemenag_officer):
     doc = TravelDocumentFactory(foreigner__residence_region_id=SOREANG)
-    assert list(foreigner_search(polres_officer, document_number=doc.number)) == [doc.foreigner]
-    assert not foreigner_search(kemenag_officer, document_number=doc.number).exists()
-    assert foreigner_search(kemenag_officer, name="test").exists()
+    by_number = {"document_number": doc.number}
+    qs, errors = foreigners_filtered(polres_officer, by_number, in_body=True)
+    assert (list(qs), errors) == ([doc.foreigner], {})
+    qs, errors = foreigners_filtered(kemenag_officer, by_number, in_body=True)
+    assert not qs.exists() and set(errors) == {"document_number"}
+    qs, errors = foreigners_filtered(polres_officer, by_number)
+    assert not qs.exists() and set(errors) == {"document_number"}  # never in a URL
+    qs, errors = foreigners_filtered(kemenag_officer, {"name": doc.foreigner.family_name})
+    assert qs.exists() and not errors
 
 
 def test_flags_routed_to_agency_kind_and_subject_visible(polres_officer, kanim_officer):

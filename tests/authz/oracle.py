@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# DESIGN.md §4, "read" or better, per agency kind.
-_BASE = {"identity", "permit", "sighting", "flag"}
+# DESIGN.md §4, "read" or better, per agency kind. "permit" is two columns in the policy table:
+# "permit.status" (type and validity) and "permit.detail" (numbers, visa index, extensions,
+# entries and exits): the camat's cell is "type and validity only".
+P = {"permit.status", "permit.detail"}
+_BASE = {"identity", "sighting", "flag"} | P
 READABLE: dict[str, set[str]] = {
-    "imigrasi": {
+    "imigrasi": P
+    | {
         "identity",
         "document",
-        "permit",
         "residence",
         "employment",
         "sighting",
@@ -23,10 +26,10 @@ READABLE: dict[str, set[str]] = {
         "enforcement",
         "audit",
     },
-    "kanwil": {
+    "kanwil": P
+    | {
         "identity",
         "document",
-        "permit",
         "residence",
         "employment",
         "sighting",
@@ -34,19 +37,11 @@ READABLE: dict[str, set[str]] = {
         "enforcement",
         "audit",
     },
-    "polres": {
-        "identity",
-        "document",
-        "permit",
-        "residence",
-        "employment",
-        "sighting",
-        "flag",
-        "enforcement",
-    },
-    "kodim": {"identity", "permit", "residence", "sighting", "flag"},
-    "kejari": {"identity", "document", "permit", "sighting", "enforcement", "flag"},
-    "disdukcapil": {"identity", "permit", "residence", "sighting", "flag"},
+    "polres": P
+    | {"identity", "document", "residence", "employment", "sighting", "flag", "enforcement"},
+    "kodim": P | {"identity", "residence", "sighting", "flag"},
+    "kejari": P | {"identity", "document", "sighting", "enforcement", "flag"},
+    "disdukcapil": P | {"identity", "residence", "sighting", "flag"},
     "disnaker": _BASE | {"employment"},
     "dpmptsp": _BASE | {"employment"},
     "kesbangpol": _BASE | {"residence", "employment"},
@@ -54,8 +49,11 @@ READABLE: dict[str, set[str]] = {
     "pariwisata": {"identity", "sighting", "flag"},
     "bea_cukai": {"identity", "document", "sighting", "flag"},
     "ksop": {"identity", "document", "sighting", "flag"},
-    "sekda": {"identity", "permit", "flag"},
-    "kecamatan": {"identity", "permit", "residence", "sighting", "flag"},
+    # Not in DESIGN's table (see docs/ACCESS.md): identity, permits and flags, no sightings.
+    "sekda": P | {"identity", "flag"},
+    # Camat: identity, residence, sightings and flags of the own kecamatan; permits "type and
+    # validity only"; a residence outside the kecamatan is not readable (reads_region).
+    "kecamatan": {"identity", "permit.status", "residence", "sighting", "flag"},
 }
 ALL = "all"
 # Which sightings in its region an agency kind sees (besides its own reports and shares).
@@ -114,6 +112,16 @@ class Principal:
             return False
         return self.superuser or category in READABLE.get(self.kind, set())
 
+    def reads_region(self, category: str, code: str | None, shared=()) -> bool:
+        """DESIGN §4 "related rows keep their own scope": a residence is readable where the
+        policy grants the category AND it lies in the principal's scope, or a live share of
+        the record opens the category."""
+        if not self.active:
+            return False
+        if category in shared:
+            return True
+        return self.reads(category) and self.in_scope(code)
+
     def in_scope(self, code: str | None) -> bool:
         if self.superuser:
             return True
@@ -126,6 +134,8 @@ class Principal:
             return True
         if category == "sighting":
             return self.kind in SUBMITS_SIGHTINGS
+        # Permits are maintained as a whole (number, validity …): writing needs the detail.
+        category = {"permit": "permit.detail"}.get(category, category)
         return category in WRITABLE.get(self.kind, set())
 
     @property

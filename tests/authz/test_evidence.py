@@ -35,7 +35,12 @@ def test_every_evidence_key_the_rules_write_is_classified():
 def test_evidence_is_masked_by_category_and_unknown_keys_are_hidden():
     evidence = {"permit_kind": "ITAS", "registered_kecamatan": "73.72.03", "as_of": "x", "new": 1}
     kemenag = Access(user_id=1, agency_id=1, levels={"identity": "read", "flag": "read"})
-    polres = Access(user_id=2, agency_id=2, levels={"permit": "read", "residence": "read"})
+    polres = Access(
+        user_id=2,
+        agency_id=2,
+        levels={"permit.status": "read", "residence": "read"},
+        scope_codes=("73.72",),
+    )
     root = Access(user_id=3, scope_codes=None, is_system_admin=True)
     assert dict(visible_evidence(kemenag, evidence)) == {"as_of": "x"}
     assert dict(visible_evidence(polres, evidence)) == {
@@ -58,3 +63,22 @@ def test_every_key_the_rules_actually_write_is_declared_with_a_label(regions):
     assert len(written) >= 10
     assert written - set(EVIDENCE) == set()
     assert all(evidence_label(key) != key for key in written)
+
+
+def test_evidence_quoting_a_record_is_masked_unless_the_reader_sees_it():
+    """A residence outside the reader's scope, a sighting the reader cannot open and sightings
+    aggregated over kecamatan outside the scope are not shown, whatever the categories."""
+    camat = Access(
+        user_id=4,
+        agency_id=4,
+        levels={"residence": "read", "sighting": "read", "flag": "read"},
+        subsets={"sighting": ("*",)},
+        scope_codes=("73.72.03",),
+    )
+    quoted = {"reference": "LAP-1", "activity": "work", "as_of": "x"}
+    assert dict(visible_evidence(camat, quoted)) == quoted
+    assert dict(visible_evidence(camat, quoted, quoted_visible=False)) == {"as_of": "x"}
+    elsewhere = {"registered_kecamatan": "73.72.02", "kecamatan": ["73.72.03"], "sightings": 3}
+    assert dict(visible_evidence(camat, elsewhere)) == {"kecamatan": ["73.72.03"], "sightings": 3}
+    away = {"kecamatan": ["73.72.03", "73.72.04"], "sightings": 3}
+    assert dict(visible_evidence(camat, away)) == {}

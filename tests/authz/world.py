@@ -45,7 +45,7 @@ ROLES = ["officer", "supervisor", "agency_admin"]
 # Values that appear only where their category is readable (field masking checks).
 SECRET = {
     "document": "MASKDOC1234",
-    "permit": "PRMTSECRET99",
+    "permit.detail": "PRMTSECRET99",
     "residence": "Jalan Rahasia Tujuh",
     "employment": "Secret welder",
 }
@@ -264,7 +264,7 @@ def build_world(p: Principal) -> World:
     world.children["permit"] = StayPermit.objects.create(
         foreigner=f_soreang,
         kind="ITAS",
-        number=SECRET["permit"],
+        number=SECRET["permit.detail"],
         issued_on=dt.date(2025, 1, 1),
         valid_from=dt.date(2025, 1, 1),
         valid_until=dt.date(2027, 1, 1),
@@ -376,7 +376,7 @@ def build_world(p: Principal) -> World:
             opened_at=now,
             # Evidence of masked categories (the rules write such keys).
             evidence={
-                "permit_valid_until": SECRET["permit"],
+                "visa_index": SECRET["permit.detail"],
                 "registered_kecamatan": SECRET["residence"],
                 "expires_on": SECRET["document"],
             },
