@@ -34,6 +34,8 @@ run: install
 	  && exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null -p $(PORT)'
 
 # The whole suite (browser tests included) against DATABASE_URL / REDIS_URL, else embedded servers.
+# --ds: the launcher imports the timpora package, whose Celery module sets DJANGO_SETTINGS_MODULE
+# to the production settings, and the environment would win over pyproject's test settings.
 # First a Chromium for the browser tests (tests/browser/chromium.py): Playwright's own if it can
 # be downloaded, else the system's; without one only the browser tests fail, naming what to install.
 test: install
@@ -41,7 +43,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) .ci/security_audit.py
 	$(PY) -m tests.browser.chromium
-	$(EMBEDDED) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(EMBEDDED) $(PY) -m pytest -n $(PYTEST_WORKERS) --ds=timpora.settings_test $(PYTEST_ARGS)
 
 # pip-audit (no dependency with a known vulnerability; says so when its service is unreachable)
 # and bandit (no high-severity finding). PIP_AUDIT_REQUIRED=1 makes an unreachable service fail.

@@ -70,6 +70,8 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "sighting-submitted": ("sighting", _label),
     "sighting-detail": ("sighting", _label),
     "sighting-queue": ("sighting", _page("sighting")),
+    "sighting-list": ("sighting", _page("sighting")),
+    "sighting-mine": ("sighting", _page("sighting")),
     "sighting-photo": ("sighting", _label),
     "flag-list": ("flag", _page("flag")),
     "flag-detail": ("flag", _label),
@@ -95,8 +97,12 @@ def audit_check(ctx: Ctx, key: str, case: Case, response, since: int) -> str | N
     rows = list(AuditEvent.objects.filter(id__gt=since, action=AuditEvent.READ))
     spec = AUDITED.get(key)
     kind, ids_of = spec if spec else ("", None)
+    # A form posted back with errors (400) still shows its page; an API's 400 (a refused
+    # criterion) shows nothing.
     shown_status = response.status_code == 200 or (
-        case.method == "POST" and response.status_code == 400
+        case.method == "POST"
+        and response.status_code == 400
+        and not response.get("Content-Type", "").startswith("application/json")
     )
     expected = NOT_AUDITED if spec is None or not shown_status else ids_of(case, ctx, response)
     if expected is NOT_AUDITED:

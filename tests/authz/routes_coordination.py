@@ -286,7 +286,7 @@ COORDINATION_ROUTES = {
 
 EXPORT_REQUIRES = {
     "foreigners": "identity",
-    "permits": "permit",
+    "permits": "permit.status",
     "sightings": "sighting",
     "flags": "flag",
     "tasks": None,
@@ -296,7 +296,7 @@ EXPORT_REQUIRES = {
 EXPORT_HEADERS = {
     "foreigners": {
         "document_number": "document",
-        "permit_kind": "permit",
+        "permit_kind": "permit.status",
         "residence_region": "residence",
         "occupation": "employment",
     },
