@@ -24,6 +24,7 @@ from agencies.services import audit_record
 
 from ..models import Flag, ReportJob
 from ..selectors import visible_flags, visible_sightings, with_person_visibility
+from ..services import sighting_fields
 from ..tasks import report_job_run
 from . import services
 from .forms import (
@@ -499,19 +500,7 @@ def operation_finding(request, pk: int):
             services.operation_finding_record(
                 user=request.user,
                 operation_id=operation.pk,
-                region=data["region"],
-                place=data["place"],
-                observed_at=data["observed_at"],
-                activity=data["activity"],
-                description=data["description"],
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                foreigner_id=data.get("foreigner"),
-                apparent_nationality=data.get("apparent_nationality") or "",
-                apparent_sex=data.get("apparent_sex") or "",
-                person_count=data.get("person_count") or 1,
-                unidentified_description=data.get("unidentified_description") or "",
-                photos=data.get("photos") or [],
+                **sighting_fields(data),
             )
         except ValidationError as exc:
             _form_errors(form, exc)
