@@ -64,21 +64,7 @@ class SightingSubmitMixin:
         )
         try:
             sighting = services.sighting_submit(
-                reporter=request.user,
-                region=cleaned["region"],
-                place=cleaned["place"],
-                observed_at=cleaned["observed_at"],
-                activity=cleaned["activity"],
-                description=cleaned["description"],
-                latitude=cleaned.get("latitude"),
-                longitude=cleaned.get("longitude"),
-                foreigner_id=cleaned.get("foreigner"),
-                apparent_nationality=cleaned.get("apparent_nationality") or "",
-                apparent_sex=cleaned.get("apparent_sex") or "",
-                person_count=cleaned.get("person_count") or 1,
-                unidentified_description=cleaned.get("unidentified_description") or "",
-                photos=cleaned.get("photos") or [],
-                submission_key=key,
+                reporter=request.user, **services.sighting_fields(cleaned), submission_key=key
             )
         except ValidationError as exc:
             body = (

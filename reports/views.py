@@ -64,19 +64,7 @@ def sighting_create(request):
         try:
             sighting = services.sighting_submit(
                 reporter=request.user,
-                region=data["region"],
-                place=data["place"],
-                observed_at=data["observed_at"],
-                activity=data["activity"],
-                description=data["description"],
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                foreigner_id=data.get("foreigner"),
-                apparent_nationality=data.get("apparent_nationality") or "",
-                apparent_sex=data.get("apparent_sex") or "",
-                person_count=data.get("person_count") or 1,
-                unidentified_description=data.get("unidentified_description") or "",
-                photos=data.get("photos") or [],
+                **services.sighting_fields(data),
                 submission_key=data.get("submission_key") or "",
             )
         except ValidationError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from typing import Unpack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,7 +30,7 @@ from foreigners.selectors import visible_foreigners
 
 from ..models import Flag, RuleSettings, Sighting
 from ..selectors import visible_flags, visible_sightings
-from ..services import sighting_submit
+from ..services import SightingFields, sighting_submit
 from .models import (
     AgencyTask,
     EnforcementAction,
@@ -487,22 +487,7 @@ def can_record_findings(user, operation: JointOperation) -> bool:
 
 @transaction.atomic
 def operation_finding_record(
-    *,
-    user,
-    operation_id: int,
-    region: Region,
-    place: str,
-    observed_at: dt.datetime,
-    activity: str,
-    description: str,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    foreigner_id: int | None = None,
-    apparent_nationality: str = "",
-    apparent_sex: str = "",
-    person_count: int = 1,
-    unidentified_description: str = "",
-    photos: Sequence = (),
+    *, user, operation_id: int, **fields: Unpack[SightingFields]
 ) -> OperationFinding:
     """Record a finding from the field: a sighting submitted through
     :func:`reports.services.sighting_submit` (its rules and checks run: the place must be in the
@@ -512,24 +497,10 @@ def operation_finding_record(
     if operation is None or not can_record_findings(user, operation):
         raise PermissionDenied(_("You may not record findings for this operation."))
     area = operation.region_id
+    region = fields["region"]
     if region is None or not (region.code == area or region.code.startswith(area + ".")):
         raise ValidationError({"region": _("Choose a place inside the operation's area.")})
-    sighting = sighting_submit(
-        reporter=user,
-        region=region,
-        place=place,
-        observed_at=observed_at,
-        activity=activity,
-        description=description,
-        latitude=latitude,
-        longitude=longitude,
-        foreigner_id=foreigner_id,
-        apparent_nationality=apparent_nationality,
-        apparent_sex=apparent_sex,
-        person_count=person_count,
-        unidentified_description=unidentified_description,
-        photos=photos,
-    )
+    sighting = sighting_submit(reporter=user, **fields)
     return OperationFinding.objects.create(operation=operation, sighting=sighting)
 
 

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import access_for
+from agencies.form_errors import form_errors_add
 from agencies.services import audit_record
 
 from ..models import Flag, ReportJob
 from ..selectors import visible_flags, visible_sightings, with_person_visibility
+from ..services import sighting_fields
 from ..tasks import report_job_run
 from . import services
 from .forms import (
@@ -55,12 +57,23 @@ from .selectors import (
 LIST_PAGE = 100
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+def _record_action(request, record, form, form_key, call, done_message, detail, page):
+    """A POST on a record's detail page: ``call(record, cleaned_data)`` on valid input, then back
+    to the page (``detail``, a URL name) with ``done_message``. Refused input re-renders the
+    page (``page``) with 400 and ``form`` under ``form_key``; a plain button (``form`` None) has
+    nowhere to show a refusal, so it comes back to the page as a message."""
+    if form is None or form.is_valid():
+        try:
+            call(record, form.cleaned_data if form else {})
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(detail, pk=record.pk)
+            form_errors_add(form, exc)
+        else:
+            messages.success(request, done_message)
+            return redirect(detail, pk=record.pk)
+    return page(request, record, status=400, **{form_key: form})
 
 
 def _coordinator(request):
@@ -92,7 +105,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The meeting was planned."))
             return redirect("meeting-detail", pk=meeting.pk)
@@ -144,16 +157,16 @@ def meeting_detail(request, pk: int):
 
 def _meeting_action(request, pk, form_class, form_key, call, done_message):
     meeting = _get_meeting(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(meeting, form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, done_message)
-            return redirect("meeting-detail", pk=meeting.pk)
-    return _meeting_page(request, meeting, status=400, **{form_key: form})
+    return _record_action(
+        request,
+        meeting,
+        form_class(request.POST),
+        form_key,
+        call,
+        done_message,
+        "meeting-detail",
+        _meeting_page,
+    )
 
 
 def _edit_gate(request, meeting_pk: int) -> None:
@@ -265,7 +278,7 @@ def task_create(request):
                 flag=flag,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(
                 request, _("The task was sent to %(agency)s.") % {"agency": task.assignee}
@@ -314,18 +327,9 @@ def _task_action(request, pk, form_class, form_key, call, done_message):
     if not workable_tasks(request.user).filter(pk=task.pk).exists():
         raise PermissionDenied
     form = form_class(request.POST) if form_class else None
-    if form is None or form.is_valid():
-        try:
-            call(task, form.cleaned_data if form else {})
-        except ValidationError as exc:
-            if form is None:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("task-detail", pk=task.pk)
-            _form_errors(form, exc)
-        else:
-            messages.success(request, done_message)
-            return redirect("task-detail", pk=task.pk)
-    return _task_page(request, task, status=400, **{form_key: form})
+    return _record_action(
+        request, task, form, form_key, call, done_message, "task-detail", _task_page
+    )
 
 
 @login_required
@@ -424,7 +428,7 @@ def operation_create(request):
                 addresses=(data.get("addresses") or "").splitlines(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The joint operation was planned."))
             return redirect("operation-detail", pk=operation.pk)
@@ -499,22 +503,10 @@ def operation_finding(request, pk: int):
             services.operation_finding_record(
                 user=request.user,
                 operation_id=operation.pk,
-                region=data["region"],
-                place=data["place"],
-                observed_at=data["observed_at"],
-                activity=data["activity"],
-                description=data["description"],
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                foreigner_id=data.get("foreigner"),
-                apparent_nationality=data.get("apparent_nationality") or "",
-                apparent_sex=data.get("apparent_sex") or "",
-                person_count=data.get("person_count") or 1,
-                unidentified_description=data.get("unidentified_description") or "",
-                photos=data.get("photos") or [],
+                **sighting_fields(data),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The finding was recorded."))
             return redirect("operation-detail", pk=operation.pk)
@@ -534,18 +526,16 @@ def operation_complete(request, pk: int):
     access = _coordinator(request)
     if operation.organiser_id != access.agency_id:
         raise PermissionDenied
-    form = OperationResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.operation_complete(
-                user=request.user, operation_id=operation.pk, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The results were recorded."))
-            return redirect("operation-detail", pk=operation.pk)
-    return _operation_page(request, operation, status=400, result_form=form)
+    return _record_action(
+        request,
+        operation,
+        OperationResultForm(request.POST),
+        "result_form",
+        lambda o, d: services.operation_complete(user=request.user, operation_id=o.pk, **d),
+        _("The results were recorded."),
+        "operation-detail",
+        _operation_page,
+    )
 
 
 # --- Enforcement actions (TAK) -----------------------------------------------------------------
@@ -592,7 +582,7 @@ def enforcement_create(request):
                 effective_until=data.get("effective_until"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("The enforcement action was recorded."))
             return redirect("enforcement-detail", pk=action.pk)

@@ -5,7 +5,9 @@ from .alerts import flag_url, flags_alert, flags_digest_send
 from .flags import flag_acknowledge, flag_resolve
 from .sightings import (
     MAX_PHOTOS,
+    SightingFields,
     sighting_comment_add,
+    sighting_fields,
     sighting_link_foreigner,
     sighting_regions,
     sighting_review,
@@ -14,12 +16,14 @@ from .sightings import (
 
 __all__ = [
     "MAX_PHOTOS",
+    "SightingFields",
     "flag_acknowledge",
     "flag_resolve",
     "flag_url",
     "flags_alert",
     "flags_digest_send",
     "sighting_comment_add",
+    "sighting_fields",
     "sighting_link_foreigner",
     "sighting_regions",
     "sighting_review",

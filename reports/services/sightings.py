@@ -9,8 +9,9 @@ once it commits — and never for a write that rolled back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +32,46 @@ from ..outbox import sighting_rules_enqueue
 from ..selectors import visible_sightings
 
 MAX_PHOTOS = 5
+
+
+class SightingFields(TypedDict):
+    """What an officer reports about a sighting, as :func:`sighting_submit` takes it (also
+    passed on by :func:`reports.coordination.services.operation_finding_record`)."""
+
+    region: Region
+    place: str
+    observed_at: dt.datetime
+    activity: str
+    description: str
+    latitude: NotRequired[Decimal | None]
+    longitude: NotRequired[Decimal | None]
+    foreigner_id: NotRequired[int | None]
+    apparent_nationality: NotRequired[str]
+    apparent_sex: NotRequired[str]
+    person_count: NotRequired[int]
+    unidentified_description: NotRequired[str]
+    photos: NotRequired[Sequence]
+
+
+def sighting_fields(cleaned: Mapping) -> SightingFields:
+    """The sighting fields of a valid :class:`reports.forms.SightingForm` (or a form built on
+    it), with the empty optional values as :func:`sighting_submit` wants them. One mapping for
+    the sighting page, the API and an operation's findings."""
+    return SightingFields(
+        region=cleaned["region"],
+        place=cleaned["place"],
+        observed_at=cleaned["observed_at"],
+        activity=cleaned["activity"],
+        description=cleaned["description"],
+        latitude=cleaned.get("latitude"),
+        longitude=cleaned.get("longitude"),
+        foreigner_id=cleaned.get("foreigner"),
+        apparent_nationality=cleaned.get("apparent_nationality") or "",
+        apparent_sex=cleaned.get("apparent_sex") or "",
+        person_count=cleaned.get("person_count") or 1,
+        unidentified_description=cleaned.get("unidentified_description") or "",
+        photos=cleaned.get("photos") or [],
+    )
 
 
 def sighting_regions(user):
