@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
+from axes.helpers import get_client_ip_address
 from django.db import connection, models
-from django.utils.module_loading import import_string
 
 from .models import AuditEvent
 from .services.audit import audit_record
@@ -59,7 +58,7 @@ def shown_rows(*row_lists: Iterable[models.Model]) -> dict[type[models.Model], l
 
 def _client_ip(request) -> str | None:
     # The same client address the login lockout trusts (PROXY_COUNT proxies of ours).
-    return import_string(settings.AXES_CLIENT_IP_CALLABLE)(request)
+    return get_client_ip_address(request)
 
 
 @dataclass

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pghistory
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -32,6 +31,7 @@ class Tracked:
     # A region field of the row itself: its events are shown only inside the reader's scope
     # (a residence in another kecamatan stays hidden with the residence).
     scope_field: str = ""
+    model: type[models.Model] | None = None  # the tracked model (events name it by label)
 
 
 TRACKED: dict[str, Tracked] = {}  # event model label → what a reader may see of it
@@ -56,7 +56,7 @@ def track(
     )(model)
     event_model = model.pgh_event_model
     TRACKED[event_model._meta.label] = Tracked(
-        category=category, fields=dict(fields), scope_field=scope_field
+        category=category, fields=dict(fields), scope_field=scope_field, model=model
     )
     return model
 
@@ -138,7 +138,7 @@ def timeline(access: Access, events: Events, *, among, limit: int = 100) -> list
 
 
 def _tracked_model(event_label: str) -> type[models.Model]:
-    return apps.get_model(event_label).pgh_tracked_model
+    return TRACKED[event_label].model
 
 
 def _label(model, name: str) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from timpora.paging import Sort, list_page
+from agencies.paging import Sort, list_page
 
 from .access import access_for
 from .form_errors import form_errors_add

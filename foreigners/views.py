@@ -71,7 +71,8 @@ def _list_form(filterset, user):
 
 
 def _cursor(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    # A cursor is a primary key: at most 18 digits (and int() of a huge string raises).
+    return int(value) if value and str(value).isdigit() and len(str(value)) <= 18 else None
 
 
 @login_required

@@ -23,7 +23,7 @@ from agencies.audit import audit_read
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 from agencies.models import region_prefix_q
-from timpora.paging import Sort, list_page
+from agencies.paging import Sort, list_page
 
 from . import services
 from .coordination.selectors import task_on_time_rates

@@ -262,7 +262,10 @@ def task_create(request):
     flag_id = request.POST.get("flag") or request.GET.get("flag")
     if flag_id:
         flag = get_object_or_404(
-            visible_flags(request.user), pk=int(flag_id) if str(flag_id).isdigit() else 0
+            visible_flags(request.user),
+            # at most 18 digits: a bigint; a longer string is no flag (and int() of 100,000
+            # digits raises)
+            pk=int(flag_id) if str(flag_id).isdigit() and len(str(flag_id)) <= 18 else 0,
         )
     form = TaskForm(request.POST or None, user=request.user, initial={"flag": flag and flag.pk})
     if request.method == "POST" and form.is_valid():

@@ -325,6 +325,10 @@ def api_search() -> Builder:
         if not signed_in(ctx.p):
             yield Case("by-name", "POST", url, api_gate(ctx, False), {"name": ""}, True)
             return
+        if not ctx.p.reads("identity"):
+            # A criterion of a category the user may not read is refused, not answered empty.
+            yield Case("by-name", "POST", url, _refused("name"), {"name": "test"}, True)
+            return
         yield Case("by-name", "POST", url, _ids_check(expected, _api_ids), {"name": "test"}, True)
         soreang = ctx.world.named["f_soreang"]
         doc = {"document_number": "maskdoc1234"}

@@ -145,7 +145,7 @@ class _Forms(HTMLParser):
 def _business_tables() -> list[str]:
     """Tables a refused request must not write to: every model of the three apps except the
     access log (reads are logged, refused or not) and the cache-like rows."""
-    skip = {"accesslog", "auditlog", "notification"}
+    skip = {"accesslog", "auditlog", "auditevent", "notification"}
     return [
         m._meta.db_table
         for app in ("agencies", "foreigners", "reports")

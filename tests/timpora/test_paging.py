@@ -3,7 +3,7 @@
 import pytest
 
 from agencies.models import Notification
-from timpora.paging import estimated_count, total_of
+from agencies.paging import estimated_count, total_of
 
 pytestmark = pytest.mark.django_db
 
