@@ -6,11 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from agencies import paging
 from agencies.models import Notification
 from agencies.services import access_request_create, access_request_decide, notification_send
 from reports.services import sighting_review
 from tests.factories import ForeignerFactory, SightingFactory, UserFactory
-from timpora import paging
 
 pytestmark = pytest.mark.django_db
 

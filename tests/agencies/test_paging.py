@@ -1,4 +1,4 @@
-"""timpora/paging.py: totals of empty and impossible querysets (no SQL to explain)."""
+"""agencies/paging.py: totals of empty and impossible querysets (no SQL to explain)."""
 
 import pytest
 
