@@ -5,7 +5,8 @@ Pages are numbered (``?page=N``) with no upper limit; each page costs one query 
 rows. The total is exact while the planner expects few rows and PostgreSQL's own estimate
 (``EXPLAIN``) above :data:`EXACT_COUNT_LIMIT`, where an exact ``count(*)`` over a million rows
 costs more than the page itself; the page says "about" then. Filters and the sort stay in the URL:
-the pager and the sort links keep every other query parameter.
+the pager and the sort links keep every other query parameter. The API's page-number pagination
+(:class:`EstimatedCountPagination`) counts the same way.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
 
 PER_PAGE = 50
 # Up to this many expected rows the total is counted exactly.
@@ -157,3 +161,35 @@ class Sort:
                 descending=active and self.descending,
             )
         return links
+
+
+class _EstimatingPaginator(DjangoPaginator):
+    """Django's paginator with :func:`total_of` as its count: the API's ``count`` of a million
+    rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        total, self.count_is_estimate = total_of(self.object_list)
+        return total
+
+
+class EstimatedCountPagination(PageNumberPagination):
+    """The API's page-number pagination (``?page=N``, ``PAGE_SIZE`` rows) with the lists' total:
+    exact up to :data:`EXACT_COUNT_LIMIT` expected rows, estimated above, and
+    ``count_is_estimate`` saying which."""
+
+    django_paginator_class = _EstimatingPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_estimate"] = self.page.paginator.count_is_estimate
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count_is_estimate"] = {"type": "boolean", "example": False}
+        return result
