@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from agencies.services import REGIONS_CSV, regions_load
 
@@ -21,6 +22,6 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             count = regions_load(path=path)
-        except (KeyError, ValueError, ArithmeticError) as exc:
+        except (KeyError, ValueError, ArithmeticError, IntegrityError) as exc:
             raise CommandError(f"{path}: not a region CSV ({exc!r}); nothing was loaded.") from exc
         self.stdout.write(f"{count} regions loaded from {path}.")
