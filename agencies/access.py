@@ -273,6 +273,23 @@ def _change_pending() -> bool:
     return bool(markers)
 
 
+def _pending_memo() -> dict:
+    """While a change is pending, what this connection computed since its last change: valid for
+    this connection only (it reads its own uncommitted rows) and only until the next change.
+
+    The memo is keyed by the pending markers, so a new :func:`access_changed` (one more marker)
+    or a rolled-back savepoint (a marker fewer) starts an empty one. Without it, every request
+    of a long transaction (a test, a management command) recomputes its access from the
+    database."""
+    connection = transaction.get_connection()
+    signature = tuple(id(m) for m in connection._timpora_access_pending)
+    memo = getattr(connection, "_timpora_access_memo", None)
+    if memo is None or memo[0] != signature:
+        memo = (signature, {})
+        connection._timpora_access_memo = memo
+    return memo[1]
+
+
 def access_for(user) -> Access:
     """The user's access: cached on the user object for the request, and in the cache between
     requests (one cache round trip; three small queries when it must be recomputed: officer +
@@ -283,7 +300,11 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     if _change_pending():
-        access = _compute_access(user)
+        memo = _pending_memo()
+        stamp = ("user", user.pk, user.is_superuser, user.date_joined)
+        access = memo.get(stamp)
+        if access is None:
+            access = memo[stamp] = _compute_access(user)
         user._timpora_access = access
         return access
     key = _access_key(user.pk)
@@ -320,7 +341,14 @@ def cached_for_scope(name: str, access: Access, compute):
     derived from the scope and the region tree, such as a form's kecamatan choices)."""
     try:
         version = cache.get(ACCESS_VERSION_KEY)
-        if version is None or _change_pending():
+        if _change_pending():
+            memo = _pending_memo()
+            codes = access.scope_codes
+            key = (name, None if codes is None else frozenset(codes))
+            if key not in memo:
+                memo[key] = compute()
+            return memo[key]
+        if version is None:
             return compute()
         scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
         key = f"access:{name}:{version}:{scope}"

@@ -144,3 +144,17 @@ def test_unreachable_cache_falls_back_to_the_database(client, polres_officer, pe
     with pytest.raises(ConnectionError):  # a change that cannot invalidate the cache is refused
         officer.delete()
     assert Officer.objects.filter(pk=officer.pk).exists()
+
+
+@pytest.mark.django_db  # one open transaction, as in a long command or this suite
+def test_inside_an_open_transaction_access_is_remembered_until_the_next_change(
+    client, polres_officer, person
+):
+    client.force_login(polres_officer)
+    first = queries_of(client)  # the officer's rows were written in this transaction
+    assert queries_of(client) == first - 4  # computed once, remembered by this connection
+    assert sees(client)
+    policy_set(agency_kind="polres", category="identity", level=Level.NONE)
+    assert not sees(client)  # the change empties the memory: no stale access
+    policy_set(agency_kind="polres", category="identity", level=Level.READ)
+    assert sees(client)
