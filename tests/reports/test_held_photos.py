@@ -91,7 +91,7 @@ def test_a_kept_photo_opens_only_for_the_user_it_was_kept_for(client, camat_sore
         {**sighting_form(region="73.72.02.1001"), "held_photo": tokens},
         follow=True,
     )
-    assert "kept from your last attempt has expired" in response.content.decode()
+    assert "percobaan sebelumnya sudah kedaluwarsa" in response.content.decode()
     assert not SightingPhoto.objects.exists()
 
 
@@ -102,7 +102,7 @@ def test_a_forged_kept_photo_token_is_a_message_not_an_error(client, camat_sorea
         reverse("sighting-create"), {**sighting_form(description=""), "held_photo": [token]}
     )
     assert response.status_code == 200
-    assert "expired" in response.content.decode()
+    assert "sudah kedaluwarsa" in response.content.decode()
 
 
 def test_a_refused_photo_field_holds_nothing(client, camat_soreang, tmp_path):
