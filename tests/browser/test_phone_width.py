@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, Officer
+from reports.models import Flag
 from reports.rules import rules_run
 from tests.conftest import _officer
 from tests.factories import (
@@ -28,7 +29,20 @@ pytestmark = [
 
 PHONE = {"width": 360, "height": 740}
 # Pages outside the top menu that every signed-in officer reaches.
-EXTRA_PAGES = ["home", "notification-list", "access-request-list", "share-list", "otp-enrol"]
+EXTRA_PAGES = [
+    "home",
+    "notification-list",
+    "access-request-list",
+    "share-list",
+    "otp-enrol",
+    "sighting-list",
+    "foreigner-create",
+    "task-create",
+    "operation-create",
+    "meeting-create",
+    "enforcement-create",
+    "pack-create",
+]
 ROLES = ["kanim_officer", "kanim_supervisor", "polres_officer", "kemenag_officer", "camat", "admin"]
 
 
@@ -47,9 +61,9 @@ def world(regions):
         valid_from=today - dt.timedelta(days=200),
         valid_until=today - dt.timedelta(days=20),
     )
-    SightingFactory(foreigner=person, description="Terlihat bekerja di toko bangunan")
+    sighting = SightingFactory(foreigner=person, description="Terlihat bekerja di toko bangunan")
     rules_run()
-    return person
+    return person, sighting
 
 
 def _user(role: str):
@@ -86,9 +100,12 @@ def test_every_main_page_fits_a_360_px_phone(open_as, world, role):
         )
     paths = [item.get_attribute("href") for item in items]
     paths += [reverse(name) for name in EXTRA_PAGES]
+    person, sighting = world
     paths += [
-        reverse("foreigner-detail", args=[world.pk]),
-        reverse("access-request-new", args=["foreigner", world.pk]),
+        reverse("foreigner-detail", args=[person.pk]),
+        reverse("access-request-new", args=["foreigner", person.pk]),
+        reverse("sighting-detail", args=[sighting.pk]),
+        *(reverse("flag-detail", args=[flag.pk]) for flag in Flag.objects.all()),
     ]
     too_wide, visited = [], 0
     for path in dict.fromkeys(paths):
@@ -105,3 +122,15 @@ def test_every_main_page_fits_a_360_px_phone(open_as, world, role):
     assert not too_wide, f"wider than the phone for {role}:\n" + "\n".join(too_wide)
     page.goto(reverse("home"))
     screenshot(page, f"phone-360-{role}")
+
+
+def test_without_javascript_the_menu_wraps_on_the_phone(open_as, regions):
+    page = open_as(_user("kanim_supervisor"), viewport=PHONE, java_script_enabled=False)
+    items = page.locator("nav.nav a").all()
+    assert len(items) >= 8
+    for item in items:
+        box = item.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            f"menu item {item.inner_text()!r} is off the screen: {box}"
+        )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
