@@ -89,62 +89,67 @@
     });
   }
 
-  // Photos: checked before sending; sent with a progress bar.
-  var photos = document.getElementById("id_photos");
-  var check = document.getElementById("photo-check");
-  var types = ["image/jpeg", "image/png", "image/webp"];
-  function photoProblems() {
-    var problems = [];
-    var files = photos ? Array.prototype.slice.call(photos.files) : [];
-    var kept = form.querySelectorAll("input[name=held_photo]:checked").length;
-    if (files.length + kept > Number(form.dataset.maxPhotos)) problems.push(form.dataset.tooMany);
-    files.forEach(function (f) {
-      if (f.type && types.indexOf(f.type) < 0) problems.push(f.name + " " + form.dataset.wrongType);
-      else if (f.size > Number(form.dataset.maxBytes)) problems.push(f.name + " " + form.dataset.tooLarge);
-    });
-    check.textContent = problems.join(" ");
-    check.hidden = !problems.length;
-    return problems.length;
-  }
-  if (photos) photos.addEventListener("change", photoProblems);
-  form.querySelectorAll("input[name=held_photo]").forEach(function (box) {
-    box.addEventListener("change", photoProblems);
-  });
-
+  // Photos: checked before sending; sent with a progress bar (the sighting page; an
+  // operation's finding form posts as usual).
   var upload = document.getElementById("upload");
-  var bar = document.getElementById("upload-progress");
-  var status = document.getElementById("upload-status");
-  var send = form.querySelector("button[type=submit]");
-  form.addEventListener("submit", function (e) {
-    if (photoProblems()) { e.preventDefault(); check.scrollIntoView(); return; }
-    if (!window.FormData || !window.XMLHttpRequest) return;
-    e.preventDefault();
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
-    xhr.upload.addEventListener("progress", function (p) {
-      if (!p.lengthComputable) return;
-      var pct = Math.round(100 * p.loaded / p.total);
-      bar.value = pct;
-      status.textContent = form.dataset.sending + " " + pct + "%";
+  var check = document.getElementById("photo-check");
+  if (upload && check) setUpUpload();
+
+  function setUpUpload() {
+    var photos = document.getElementById("id_photos");
+    var types = ["image/jpeg", "image/png", "image/webp"];
+    function photoProblems() {
+      var problems = [];
+      var files = photos ? Array.prototype.slice.call(photos.files) : [];
+      var kept = form.querySelectorAll("input[name=held_photo]:checked").length;
+      if (files.length + kept > Number(form.dataset.maxPhotos)) problems.push(form.dataset.tooMany);
+      files.forEach(function (f) {
+        if (f.type && types.indexOf(f.type) < 0) problems.push(f.name + " " + form.dataset.wrongType);
+        else if (f.size > Number(form.dataset.maxBytes)) problems.push(f.name + " " + form.dataset.tooLarge);
+      });
+      check.textContent = problems.join(" ");
+      check.hidden = !problems.length;
+      return problems.length;
+    }
+    if (photos) photos.addEventListener("change", photoProblems);
+    form.querySelectorAll("input[name=held_photo]").forEach(function (box) {
+      box.addEventListener("change", photoProblems);
     });
-    xhr.onload = function () {
-      if (xhr.responseURL && xhr.responseURL.split("?")[0] !== form.action.split("?")[0]) {
-        window.location.assign(xhr.responseURL);
-        return;
-      }
-      // The form again, with its messages (and the photos kept by the server).
-      document.open();
-      document.write(xhr.responseText);
-      document.close();
-    };
-    xhr.onerror = function () {
-      status.textContent = form.dataset.sendFailed;
-      send.disabled = false;
-    };
-    upload.hidden = false;
-    bar.value = 0;
-    status.textContent = form.dataset.sending;
-    send.disabled = true;
-    xhr.send(new FormData(form));
-  });
+
+    var bar = document.getElementById("upload-progress");
+    var status = document.getElementById("upload-status");
+    var send = form.querySelector("button[type=submit]");
+    form.addEventListener("submit", function (e) {
+      if (photoProblems()) { e.preventDefault(); check.scrollIntoView(); return; }
+      if (!window.FormData || !window.XMLHttpRequest) return;
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (p) {
+        if (!p.lengthComputable) return;
+        var pct = Math.round(100 * p.loaded / p.total);
+        bar.value = pct;
+        status.textContent = form.dataset.sending + " " + pct + "%";
+      });
+      xhr.onload = function () {
+        if (xhr.responseURL && xhr.responseURL.split("?")[0] !== form.action.split("?")[0]) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        // The form again, with its messages (and the photos kept by the server).
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      };
+      xhr.onerror = function () {
+        status.textContent = form.dataset.sendFailed;
+        send.disabled = false;
+      };
+      upload.hidden = false;
+      bar.value = 0;
+      status.textContent = form.dataset.sending;
+      send.disabled = true;
+      xhr.send(new FormData(form));
+    });
+  }
 })();

@@ -6,7 +6,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from agencies.models import Region
+from reports.coordination.services import operation_create
 from reports.models import Sighting
 
 from .conftest import screenshot
@@ -102,3 +105,24 @@ def test_the_position_can_be_picked_on_the_map_or_typed(open_as, camat_soreang):
     page.fill("#id_latitude", "-4.01000")
     assert page.input_value("#id_latitude") == "-4.01000"
     screenshot(page, "sighting-map-pick")
+
+
+def test_an_operation_finding_form_shares_the_script_and_still_posts(
+    open_as, kanim_supervisor, camat_soreang
+):
+    operation = operation_create(
+        user=kanim_supervisor,
+        title="Operasi gabungan Soreang",
+        operation_date=timezone.localdate(),
+        region=Region.objects.get(pk="73.72.03"),
+        order_number="SP-07/2026",
+        participants=[],
+        flag_ids=[],
+        addresses=["Jl. Bau Massepe 12"],
+    )
+    page = open_as(camat_soreang, viewport=PHONE)
+    page.goto(f"/koordinasi/operasi/{operation.pk}/temuan/")
+    page.set_input_files("#id_photos", _photo("temuan.jpg"))
+    page.get_by_role("button", name="Simpan temuan").click()
+    page.wait_for_load_state()
+    assert page.locator(".has-error").count() >= 1  # the plain post came back with its errors
