@@ -47,9 +47,25 @@ def test_photos_are_kept_after_a_form_error_and_sent_with_the_corrected_report(
     _fill_all_but_the_description(page)
     page.set_input_files("#id_photos", [_photo("pasar-1.jpg"), _photo("pasar-2.jpg")])
     if javascript:
-        with page.expect_request(lambda r: r.method == "POST") as sent:
-            _send(page)
-        assert sent.value.resource_type == "xhr"  # the upload with a progress bar
+        # Hold the upload at the server's door to see the progress bar while it is under way.
+        waiting = []
+        page.route(
+            "**/laporan/baru/",
+            lambda route: (
+                waiting.append(route) if route.request.method == "POST" else route.continue_()
+            ),
+        )
+        _send(page)
+        page.locator("#upload-progress").wait_for()
+        assert page.get_by_text("Mengirim…").is_visible()
+        assert page.get_by_role("button", name="Kirim laporan").is_disabled()
+        for _ in range(100):  # the held request reaches the route handler on Playwright's turn
+            if waiting:
+                break
+            page.wait_for_timeout(50)
+        assert waiting[0].request.resource_type == "xhr"
+        waiting[0].continue_()
+        page.unroute("**/laporan/baru/")
     else:
         _send(page)
     page.get_by_text("2 foto dari percobaan sebelumnya disimpan").wait_for()
