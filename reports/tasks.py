@@ -15,6 +15,7 @@ from .models import ReportJob
 from .outbox import SIGHTING_RULES_TASK, sighting_outbox_process, sighting_outbox_sweep
 from .rules import rules_run
 from .services.alerts import flags_alert, flags_digest_send
+from .services.held_photos import held_photos_purge
 
 RETRYING = {
     "acks_late": True,
@@ -58,6 +59,12 @@ def sighting_outbox_sweep_task() -> int:
 @shared_task(name="reports.flags_digest_daily", soft_time_limit=600, time_limit=900, **RETRYING)
 def flags_digest_daily() -> int:
     return flags_digest_send()
+
+
+@shared_task(name="reports.held_photos_purge", soft_time_limit=540, time_limit=600, **RETRYING)
+def held_photos_purge_task() -> int:
+    """Beat, hourly: delete photos held for a sighting form that was never resent."""
+    return held_photos_purge()
 
 
 @shared_task(name="reports.report_job_run", soft_time_limit=1800, time_limit=2100, **RETRYING)

@@ -50,28 +50,76 @@ from .selectors import (
     with_person_visibility,
     with_record_visibility,
 )
+from .services.held_photos import HeldPhoto, photos_held, photos_hold, photos_release
 from .templatetags.reports_tags import rule_title
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_create(request):
+    """The camat's form. Photos of a form with errors are held (reports.services.held_photos)
+    and offered again with a "keep" box, so a slow phone does not upload them twice."""
     if not access_for(request.user).can_submit_sightings:
         raise PermissionDenied
     form = SightingForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sighting = services.sighting_submit(
-                reporter=request.user,
-                **services.sighting_fields(data),
-                submission_key=data.get("submission_key") or "",
+    held: list[HeldPhoto] = []
+    if request.method == "POST":
+        held, lost = photos_held(user=request.user, tokens=request.POST.getlist("held_photo"))
+        if lost:
+            messages.warning(
+                request,
+                _("A photo kept from your last attempt has expired: please choose it again."),
             )
-        except ValidationError as exc:
-            form_errors_add(form, exc)
-        else:
-            return redirect("sighting-submitted", pk=sighting.pk)
-    return render(request, "reports/sighting_form.html", {"form": form})
+        valid = form.is_valid()
+        # Before a service error on the photo field takes them out of cleaned_data.
+        uploads = form.cleaned_data.get("photos") or []
+        if valid:
+            data = form.cleaned_data
+            try:
+                sighting = services.sighting_submit(
+                    reporter=request.user,
+                    **services.sighting_fields(data),
+                    kept_photos=[photo.image for photo in held],
+                    submission_key=data.get("submission_key") or "",
+                )
+            except ValidationError as exc:
+                form_errors_add(form, exc)
+            else:
+                photos_release(held=held)
+                return redirect("sighting-submitted", pk=sighting.pk)
+        held += _photos_hold(request, form, uploads[: max(services.MAX_PHOTOS - len(held), 0)])
+    return render(
+        request,
+        "reports/sighting_form.html",
+        {
+            "form": form,
+            "held_photos": held,
+            "max_photos": services.MAX_PHOTOS,
+            "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
+            "max_photo_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "pick_map": _map_base(),
+        },
+    )
+
+
+def _map_base() -> dict:
+    """What every map starts from: the tile server, if one is configured, and the centre."""
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": settings.MAP_CENTER,
+    }
+
+
+def _photos_hold(request, form, uploads: list) -> list[HeldPhoto]:
+    """Hold the new photos of a form with errors (none when the photo field itself was refused,
+    e.g. too many); a refused photo is named beside the photo field."""
+    if not uploads:
+        return []
+    held, refused = photos_hold(user=request.user, uploads=uploads)
+    if refused and "photos" not in form.errors:
+        form.add_error("photos", refused)
+    return held
 
 
 @login_required
@@ -432,9 +480,7 @@ def dashboard(request):
         },
     )
     map_config = {
-        "tiles": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "center": settings.MAP_CENTER,
+        **_map_base(),
         "markers": figures["kecamatan_markers"],
         "points": figures.get("sighting_points", []),
     }

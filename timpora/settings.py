@@ -498,6 +498,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=45),
         "options": {"expires": 3000},
     },
+    # reports — photos held for a sighting form with errors that was never resent.
+    "held-photos-purge": {
+        "task": "reports.held_photos_purge",
+        "schedule": crontab(minute=30),
+        "options": {"expires": 3000},
+    },
     "flags-daily-digest": {
         "task": "reports.flags_digest_daily",
         "schedule": crontab(hour=7, minute=0),

@@ -24,7 +24,7 @@ from agencies.access import access_for
 from agencies.models import Region
 from agencies.services import notification_send
 from agencies.validators import validate_event_time
-from foreigners.images import image_accept
+from foreigners.images import AcceptedImage, image_accept
 from foreigners.selectors import visible_foreigners
 
 from ..models import Sighting, SightingComment, SightingPhoto
@@ -101,6 +101,7 @@ def sighting_submit(
     person_count: int = 1,
     unidentified_description: str = "",
     photos: Sequence = (),
+    kept_photos: Sequence[AcceptedImage] = (),
     submission_key: str = "",
 ) -> Sighting:
     """Record a sighting from the field with up to five photos.
@@ -111,7 +112,9 @@ def sighting_submit(
     Guarantees: the reporter may write sightings; the place lies inside the reporter's area;
     a named person (``foreigner_id``) is one the reporter may see; photos are re-encoded (metadata stripped,
     at most 1600 px) and stored under the private media root; the sighting rules run after
-    commit.
+    commit. ``kept_photos`` are photos already accepted by the same checks and held from an
+    earlier attempt of this form (:mod:`reports.services.held_photos`); they count towards the
+    five.
     """
     access = access_for(reporter)
     if not access.can_submit_sightings:
@@ -137,11 +140,11 @@ def sighting_submit(
     else:
         if observed_at > timezone.now() + dt.timedelta(minutes=5):
             errors["observed_at"] = _("The time observed cannot be in the future.")
-    if len(photos) > MAX_PHOTOS:
+    if len(photos) + len(kept_photos) > MAX_PHOTOS:
         errors["photos"] = _("At most %(n)d photos.") % {"n": MAX_PHOTOS}
     if (latitude is None) != (longitude is None):
         errors["longitude"] = _("Give both latitude and longitude, or neither.")
-    images = []
+    images = list(kept_photos)
     for index, photo in enumerate(photos, start=1):
         try:
             images.append(image_accept(photo))

@@ -60,6 +60,7 @@ def test_supervisor_meeting_decision_task_acknowledged_by_polres(open_as, region
     # The Polres officer was notified and works the task from the inbox, on a phone.
     assert Notification.objects.filter(recipient=polres_officer, kind="task.assigned").exists()
     phone = open_as(polres_officer, viewport=PHONE)
+    phone.get_by_role("button", name="Menu").click()  # the top menu folds away on a phone
     phone.get_by_role("link", name="Tugas", exact=True).click()
     phone.get_by_role("link", name="Periksa WNA di Pasar Lakessi").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

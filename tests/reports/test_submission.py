@@ -171,7 +171,8 @@ def test_a_refused_photo_stores_neither_the_sighting_nor_any_file(
     assert response.status_code == 200
     assert "bad.jpg" in response.content.decode()
     assert not Sighting.objects.exists()
-    assert _files(private_media) == []
+    # Only the good photo is held for the corrected resend (reports.services.held_photos).
+    assert [p.relative_to(private_media).parts[0] for p in _files(private_media)] == ["held-photos"]
 
 
 def test_a_failure_after_the_photos_were_written_removes_them(
