@@ -2,21 +2,38 @@
 
 A reason is a function of its flag's evidence (the rule writes facts, not sentences), so the same
 flag reads in Bahasa Indonesia or English through gettext, and a reader sees it only where they
-may read every fact it quotes (``reports.selectors.reason_visible``). A rule without a renderer
+may read every fact it quotes (``reports.evidence.reason_visible``). A rule without a renderer
 here (or evidence a renderer does not understand) falls back to the sentences stored with the
 flag by older rule versions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext, ngettext
+
+from foreigners.models import StayPermit
+
+from .rules import RULES
 
 
 def _money(value) -> str:
     return number_format(int(value), force_grouping=True)
+
+
+def _day(value) -> str:
+    """A day of the evidence (ISO text in the JSON) in the reader's language: 31 Des 2026."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return date_format(day, "j M Y")
+
+
+def _law(code: str) -> str:
+    """The provisions rule ``code`` applies, in the reader's language (citations are data the
+    rule declares, reports.rules.citations)."""
+    return RULES[code].legal_basis
 
 
 def _permit_expiring(e: dict) -> str:
@@ -92,6 +109,108 @@ def _sighting_political_watch(e: dict) -> str:
     ) % {"reference": e["reference"], "day": e["observed_on"], "window": e["window"]}
 
 
+def _residence_unreported(e: dict) -> str:
+    if e["residence_missing"] and e["sktt_missing"]:
+        text = gettext(
+            "The holder of an ITAS since %(since)s has reported neither a residence nor an SKTT, "
+            "due by %(due)s (%(law)s)."
+        )
+    elif e["residence_missing"]:
+        text = gettext(
+            "The holder of an ITAS since %(since)s has not reported a residence, due by %(due)s "
+            "(%(law)s)."
+        )
+    elif e["sktt_missing"]:
+        text = gettext(
+            "The holder of an ITAS since %(since)s has no SKTT issued for it, due by %(due)s "
+            "(%(law)s)."
+        )
+    else:
+        raise ValueError("nothing is missing")
+    return text % {
+        "since": _day(e["itas_from"]),
+        "due": _day(e["report_by"]),
+        "law": _law("residence.unreported"),
+    }
+
+
+def _itas_missing(e: dict) -> str:
+    return gettext(
+        "Entered on a limited-stay visa on %(entered)s, and no ITAS is recorded; it was due by "
+        "%(due)s (%(law)s)."
+    ) % {
+        "entered": _day(e["entered_on"]),
+        "due": _day(e["itas_by"]),
+        "law": _law("permit.itas_missing"),
+    }
+
+
+def _itap_lapsed(e: dict) -> str:
+    values = {"until": _day(e["valid_until"]), "law": _law("permit.itap_lapsed")}
+    if e.get("left_on"):
+        return gettext(
+            "The ITAP valid until %(until)s has lapsed: the holder has been outside Indonesia "
+            "since %(left)s, longer than an ITAP allows (%(law)s)."
+        ) % {**values, "left": _day(e["left_on"])}
+    text = gettext("The ITAP ended on %(until)s without an extension and has lapsed (%(law)s).")
+    return text % values
+
+
+def _cancelled_present(e: dict) -> str:
+    values = {
+        "kind": StayPermit.Kind(e["permit_kind"]).label,
+        "law": _law("permit.cancelled_present"),
+    }
+    if e.get("cancelled_on"):
+        return gettext(
+            "%(kind)s cancelled on %(day)s: no new permit is recorded and the holder has no "
+            "recorded exit from Indonesia (%(law)s)."
+        ) % {**values, "day": _day(e["cancelled_on"])}
+    text = gettext(
+        "%(kind)s cancelled: no new permit is recorded and the holder has no recorded exit "
+        "from Indonesia (%(law)s)."
+    )
+    return text % values
+
+
+def _entry_without_permit(e: dict) -> str:
+    return gettext(
+        "Entered Indonesia on %(day)s, but no stay permit is recorded for this stay: check and "
+        "record the permit (%(law)s)."
+    ) % {"day": _day(e["entered_on"]), "law": _law("movement.entry_without_permit")}
+
+
+def _sponsor_repeated_violations(e: dict) -> str:
+    n = int(e["min_violations"])
+    return ngettext(
+        "Sponsor %(sponsor)s sponsors at least %(n)s foreign national with open violations; a "
+        "sponsor answers for the presence and activities of the people it sponsors (%(law)s).",
+        "Sponsor %(sponsor)s sponsors at least %(n)s foreign nationals with open violations; a "
+        "sponsor answers for the presence and activities of the people it sponsors (%(law)s).",
+        n,
+    ) % {"sponsor": e["sponsor"], "n": n, "law": _law("sponsor.repeated_violations")}
+
+
+def _entry_ban(e: dict) -> str:
+    matched = {
+        "person": gettext("by name and date of birth"),
+        "document": gettext("by travel document"),
+    }[e["matched_on"]]
+    values = {"matched": matched, "listed": _day(e["listed_on"]), "law": _law("person.entry_ban")}
+    if e.get("ban_until"):
+        return gettext(
+            "This foreign national matches the entry-ban list %(matched)s (listed on %(listed)s, "
+            "until %(until)s): a person under an entry ban may not enter Indonesia (%(law)s as "
+            "amended by Law 63/2024)."
+        ) % {**values, "until": _day(e["ban_until"])}
+    text = gettext(
+        "This foreign national matches the entry-ban list %(matched)s (listed on %(listed)s, for "
+        "life): a person under an entry ban may not enter Indonesia (%(law)s as amended by Law "
+        "63/2024)."
+    )
+    return text % values
+
+
 REASONS: dict[str, Callable[[dict], str]] = {
     "permit.expiring": _permit_expiring,
     "permit.overstay": _permit_overstay,
@@ -101,6 +220,13 @@ REASONS: dict[str, Callable[[dict], str]] = {
     "sighting.activity_mismatch": _sighting_activity_mismatch,
     "sighting.outside_area": _sighting_outside_area,
     "sighting.political_watch": _sighting_political_watch,
+    "residence.unreported": _residence_unreported,
+    "permit.itas_missing": _itas_missing,
+    "permit.itap_lapsed": _itap_lapsed,
+    "permit.cancelled_present": _cancelled_present,
+    "movement.entry_without_permit": _entry_without_permit,
+    "sponsor.repeated_violations": _sponsor_repeated_violations,
+    "person.entry_ban": _entry_ban,
 }
 
 
