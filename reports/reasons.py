@@ -2,9 +2,9 @@
 
 A reason is a function of its flag's evidence (the rule writes facts, not sentences), so the same
 flag reads in Bahasa Indonesia or English through gettext, and a reader sees it only where they
-may read every fact it quotes (``reports.evidence.reason_visible``). A rule without a renderer
-here (or evidence a renderer does not understand) falls back to the sentences stored with the
-flag by older rule versions.
+may read every fact it quotes (``reports.evidence.reason_visible``): :func:`flag_reason_for`.
+Evidence a renderer does not understand (written by an older rule version) falls back to the
+sentences stored with the flag, for readers of every category only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from foreigners.models import StayPermit
 
+from .evidence import reason_visible, reasons_readable
 from .rules import RULES
 
 
@@ -230,13 +231,42 @@ REASONS: dict[str, Callable[[dict], str]] = {
 }
 
 
-def flag_reason_text(flag) -> str:
-    """The flag's reason in the active language, from its evidence."""
+def _rendered(flag, evidence) -> str | None:
     render = REASONS.get(flag.rule)
-    if render is not None and isinstance(flag.evidence, dict):
-        try:
-            return render(flag.evidence)
-        except (KeyError, TypeError, ValueError):
-            pass  # evidence of an older rule version: the stored sentence below
+    if render is None or not isinstance(evidence, dict):
+        return None
+    try:
+        return render(evidence)
+    except (KeyError, TypeError, ValueError):
+        return None  # evidence of an older rule version
+
+
+def _stored(flag) -> str:
     english = (get_language() or "").startswith("en") and flag.reason_en
     return flag.reason_en if english else flag.reason
+
+
+def flag_reason_text(flag, *, evidence: dict | None = None) -> str:
+    """The flag's reason in the active language, from ``evidence`` (the flag's evidence with
+    its live figures, reports.figures.flag_evidence_live; the stored evidence by default), or
+    the sentence stored with the flag where no renderer reads that evidence."""
+    text = _rendered(flag, flag.evidence if evidence is None else evidence)
+    return _stored(flag) if text is None else text
+
+
+def flag_reason_for(access, flag, *, evidence: dict, quoted_visible: bool) -> str | None:
+    """The flag's reason as ``access`` may read it, in the active language, or None where it
+    quotes what the reader may not read. ``evidence``: the flag's evidence with its live
+    figures; ``quoted_visible``: whether the reader sees the record it quotes
+    (reports.selectors.flag_quoted_visible)."""
+    if not reason_visible(access, evidence, quoted_visible=quoted_visible):
+        return None
+    text = _rendered(flag, evidence)
+    if text is None:
+        # A sentence stored by an older rule version quotes what it liked (permit numbers,
+        # ports, document numbers) beyond the evidence keys, so no key's category covers it:
+        # only a reader of every category sees it.
+        if not reasons_readable(access):
+            return None
+        text = _stored(flag)
+    return text
