@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -26,9 +27,12 @@ def _money(value) -> str:
 
 
 def _day(value) -> str:
-    """A day of the evidence (ISO text in the JSON) in the reader's language: 31 Des 2026."""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return date_format(day, "j M Y")
+    """A day of the evidence (ISO text in the JSON: a date, or a moment taken as its WITA day)
+    in the reader's language: 31 Des 2026."""
+    moment = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(str(value))
+    if isinstance(moment, dt.datetime):
+        moment = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+    return date_format(moment, "j M Y")
 
 
 def _law(code: str) -> str:
@@ -41,35 +45,38 @@ def _permit_expiring(e: dict) -> str:
     return gettext(
         "The %(kind)s stay permit ends on %(until)s, in %(days)s days; the holder must extend it "
         "or leave (UU 6/2011 Art. 78)."
-    ) % {"kind": e["permit_kind"], "until": e["valid_until"], "days": e["days_left"]}
+    ) % {"kind": e["permit_kind"], "until": _day(e["valid_until"]), "days": e["days_left"]}
 
 
 def _permit_overstay(e: dict) -> str:
-    text = gettext(
+    values = {"until": _day(e["valid_until"]), "days": e["days_overstayed"]}
+    if e.get("deportation_recommended"):
+        # Past the threshold the sanction is deportation (ayat 3), not a fee (the live figures
+        # give no fee then).
+        text = gettext(
+            "The stay permit ended on %(until)s and no exit is recorded: %(days)s days of "
+            "overstay (UU 6/2011 Art. 78)."
+        )
+        deport = gettext("Over 60 days: deportation and an entry ban (Art. 78(3)).")
+        return f"{text % values} {deport}"
+    return gettext(
         "The stay permit ended on %(until)s and no exit is recorded: %(days)s days of overstay, "
         "an estimated fee of Rp %(fine)s (UU 6/2011 Art. 78(1))."
-    ) % {
-        "until": e["valid_until"],
-        "days": e["days_overstayed"],
-        "fine": _money(e["fine_estimate"]),
-    }
-    if e.get("deportation_recommended"):
-        text += " " + gettext("Over 60 days: deportation and an entry ban (Art. 78(3)).")
-    return text
+    ) % {**values, "fine": _money(e["fine_estimate"])}
 
 
 def _document_expired(e: dict) -> str:
     return gettext(
         "The travel document expired on %(expires)s while the stay permit is valid until "
         "%(until)s (UU 6/2011 Art. 71, Art. 75)."
-    ) % {"expires": e["expires_on"], "until": e["permit_valid_until"]}
+    ) % {"expires": _day(e["expires_on"]), "until": _day(e["permit_valid_until"])}
 
 
 def _sighting_unregistered(e: dict) -> str:
     return gettext(
         "Report %(reference)s: a foreign national with no record in the register was seen on "
         "%(day)s (UU 6/2011 Art. 71, Art. 75)."
-    ) % {"reference": e["reference"], "day": e["observed_on"]}
+    ) % {"reference": e["reference"], "day": _day(e["observed_on"])}
 
 
 def _sighting_after_expiry(e: dict) -> str:
@@ -78,9 +85,9 @@ def _sighting_after_expiry(e: dict) -> str:
         "the stay permit ended on %(until)s (UU 6/2011 Art. 78)."
     ) % {
         "reference": e["reference"],
-        "day": e["observed_on"],
+        "day": _day(e["observed_on"]),
         "days": e["days_after_expiry"],
-        "until": e["permit_valid_until"],
+        "until": _day(e["permit_valid_until"]),
     }
 
 
@@ -91,7 +98,7 @@ def _sighting_activity_mismatch(e: dict) -> str:
     ) % {
         "reference": e["reference"],
         "activity": e["activity"],
-        "day": e["observed_on"],
+        "day": _day(e["observed_on"]),
         "kind": e["permit_kind"],
     }
 
@@ -100,14 +107,14 @@ def _sighting_outside_area(e: dict) -> str:
     return gettext(
         "Seen %(n)s times outside the kecamatan of the registered residence (%(home)s), last on "
         "%(last)s: a possible unreported change of address (UU 6/2011 Art. 71(a))."
-    ) % {"n": e["sightings"], "home": e["registered_kecamatan"], "last": e["last_seen"]}
+    ) % {"n": e["sightings"], "home": e["registered_kecamatan"], "last": _day(e["last_seen"])}
 
 
 def _sighting_political_watch(e: dict) -> str:
     return gettext(
         "Report %(reference)s: political activity by a foreign national on %(day)s during the "
         "watch window %(window)s (UU 6/2011 Art. 75, Art. 122(a))."
-    ) % {"reference": e["reference"], "day": e["observed_on"], "window": e["window"]}
+    ) % {"reference": e["reference"], "day": _day(e["observed_on"]), "window": e["window"]}
 
 
 def _residence_unreported(e: dict) -> str:

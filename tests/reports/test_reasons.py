@@ -22,8 +22,31 @@ def test_reason_follows_the_reader_language_and_quotes_the_evidence():
         rule="permit.overstay",
         evidence={
             "valid_until": "2026-10-01",
+            "days_overstayed": 45,
+            "fine_estimate": 45000000,
+            "deportation_recommended": False,
+        },
+        reason="stored id",
+        reason_en="stored en",
+    )
+    with translation.override("en"):
+        english = flag_reason_text(flag)
+    with translation.override("id"):
+        indonesian = flag_reason_text(flag)
+    assert "45 days" in english and "1 Oct 2026" in english and "Rp 45,000,000" in english
+    assert "Art. 78(1)" in english
+    assert "45 hari" in indonesian and "1 Okt 2026" in indonesian
+    assert "Rp 45.000.000" in indonesian and "Pasal 78 ayat (1)" in indonesian
+
+
+def test_overstay_past_the_threshold_reads_deportation_not_a_fee():
+    """The live figures give no fee past the threshold (ayat 3 instead of ayat 1)."""
+    flag = Flag(
+        rule="permit.overstay",
+        evidence={
+            "valid_until": "2026-10-01",
             "days_overstayed": 61,
-            "fine_estimate": 61000000,
+            "fine_estimate": None,
             "deportation_recommended": True,
         },
         reason="stored id",
@@ -33,8 +56,23 @@ def test_reason_follows_the_reader_language_and_quotes_the_evidence():
         english = flag_reason_text(flag)
     with translation.override("id"):
         indonesian = flag_reason_text(flag)
-    assert "61" in english and "2026-10-01" in english and "Art. 78" in english
-    assert indonesian != english and "61" in indonesian and "Pasal 78" in indonesian
+    assert english.startswith("The stay permit ended on 1 Oct 2026") and "61 days" in english
+    assert "Rp" not in english and "deportation" in english
+    assert "61 hari" in indonesian and "deportasi" in indonesian and "Rp" not in indonesian
+
+
+def test_a_sighting_moment_reads_as_its_wita_day():
+    flag = Flag(
+        rule="sighting.outside_area",
+        evidence={
+            "sightings": 3,
+            "kecamatan": ["73.72.02"],
+            "registered_kecamatan": "73.72.03",
+            "last_seen": "2026-02-27T17:30:00+00:00",  # 01:30 on 28 Feb in WITA
+        },
+    )
+    with translation.override("en"):
+        assert "last on 28 Feb 2026" in flag_reason_text(flag)
 
 
 def test_evidence_an_old_rule_version_wrote_falls_back_to_the_stored_sentence():
