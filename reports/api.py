@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -10,10 +11,11 @@ from agencies.audit import AuditedReadMixin
 from agencies.masking import PolicyMaskedSerializer
 
 from .api_submit import SightingSubmitMixin
-from .evidence import reason_visible, visible_evidence
+from .evidence import visible_evidence
 from .figures import flag_evidence_live
 from .filters import flags_filtered, sightings_filtered
 from .models import Flag, RuleSettings, Sighting
+from .reasons import flag_reason_for
 from .selectors import (
     flag_quoted_visible,
     visible_flags,
@@ -104,12 +106,16 @@ class FlagSerializer(PolicyMaskedSerializer):
     field_categories = FLAG_FIELDS
     evidence = serializers.SerializerMethodField()
 
-    def get_evidence(self, flag) -> dict:
+    def _live(self, flag) -> dict:
         # One settings row per response, not per flag.
         settings = self.context.setdefault("rule_settings", RuleSettings.load())
-        live = flag_evidence_live(flag, settings=settings)
+        return flag_evidence_live(flag, settings=settings)
+
+    def get_evidence(self, flag) -> dict:
         return dict(
-            visible_evidence(self._access(), live, quoted_visible=flag_quoted_visible(flag))
+            visible_evidence(
+                self._access(), self._live(flag), quoted_visible=flag_quoted_visible(flag)
+            )
         )
 
     def _access(self):
@@ -131,11 +137,15 @@ class FlagSerializer(PolicyMaskedSerializer):
             or (flag.subject_type in ("permit", "document") and person)
         ):
             data["subject_id"] = None
-        # The reason sentences quote the evidence: hidden where any of it is (see get_evidence).
-        if not reason_visible(self._access(), flag.evidence, quoted_visible=sighting):
-            for field in ("reason", "reason_en"):
-                if field in data:
-                    data[field] = None
+        # The reasons are rendered from the evidence in each language, and hidden where they
+        # quote what the reader may not read (reports.reasons.flag_reason_for).
+        live = self._live(flag)
+        for field, language in (("reason", "id"), ("reason_en", "en")):
+            if field in data:
+                with translation.override(language):
+                    data[field] = flag_reason_for(
+                        self._access(), flag, evidence=live, quoted_visible=sighting
+                    )
         return data
 
     class Meta:

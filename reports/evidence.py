@@ -46,26 +46,29 @@ EVIDENCE: dict[str, EvidenceKey] = {
     "visa_index": EvidenceKey(Category.PERMIT, _("Visa index")),
     "expires_on": EvidenceKey(Category.DOCUMENT, _("Expires on")),
     "registered_kecamatan": EvidenceKey(Category.RESIDENCE, _("Registered kecamatan")),
-    # Stays, coverage and the duties (issue 11: reports/rules/permits.py, duties.py).
+    # Stays, coverage and the duties (issue 11: reports/rules/permits.py, duties.py). Coverage
+    # starts and the days counted from them follow from the kind, validity and state of each
+    # permit (permit.status, the camat's "type and validity"); what comes from an entry or an
+    # exit (its day, and the days counted from it) is movement data, permit.detail.
     "min_violations": EvidenceKey(None, _("Open violations needed")),
-    "cancelled_on": EvidenceKey(Category.PERMIT, _("Cancelled on")),
-    "covered_from": EvidenceKey(Category.PERMIT, _("Covered since")),
+    "cancelled_on": EvidenceKey(Category.PERMIT_STATUS, _("Cancelled on")),
+    "covered_from": EvidenceKey(Category.PERMIT_STATUS, _("Covered since")),
+    "itas_from": EvidenceKey(Category.PERMIT_STATUS, _("ITAS since")),
+    "report_by": EvidenceKey(Category.PERMIT_STATUS, _("Report due by")),
     "entered_on": EvidenceKey(Category.PERMIT, _("Entered on")),
     "itas_by": EvidenceKey(Category.PERMIT, _("ITAS due by")),
-    "itas_from": EvidenceKey(Category.PERMIT, _("ITAS since")),
     "left_on": EvidenceKey(Category.PERMIT, _("Left Indonesia on")),
-    "report_by": EvidenceKey(Category.PERMIT, _("Report due by")),
     "residence_missing": EvidenceKey(Category.RESIDENCE, _("Residence missing")),
     "sktt_missing": EvidenceKey(Category.RESIDENCE, _("SKTT missing")),
     "sponsor": EvidenceKey(Category.EMPLOYMENT, _("Sponsor")),
     "sponsor_id": EvidenceKey(Category.EMPLOYMENT, _("Sponsor")),
-    # The flag itself ("on the entry-ban list") already tells whoever may read it that the person
-    # is listed; its details are flag data (classing them as enforcement would also hide every
-    # reason in the bulk alerts of agencies without that category, see reasons_readable).
-    "ban_until": EvidenceKey(Category.FLAG, _("Entry ban until")),
-    "entry_ban_id": EvidenceKey(Category.FLAG, _("Entry-ban entry")),
-    "listed_on": EvidenceKey(Category.FLAG, _("Listed on")),
-    "matched_on": EvidenceKey(Category.FLAG, _("Matched on")),
+    # Listing a person on the entry-ban list is an immigration administrative action (UU 6/2011
+    # Pasal 75 ayat (2) huruf a), and the list is kept under the enforcement category (its
+    # admin needs it): a reader without it sees the flag's title, not the listing's details.
+    "ban_until": EvidenceKey(Category.ENFORCEMENT, _("Entry ban until")),
+    "entry_ban_id": EvidenceKey(Category.ENFORCEMENT, _("Entry-ban entry")),
+    "listed_on": EvidenceKey(Category.ENFORCEMENT, _("Listed on")),
+    "matched_on": EvidenceKey(Category.ENFORCEMENT, _("Matched on")),
 }
 
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
 from reports.evidence import evidence_label as _evidence_label
-from reports.evidence import reason_visible
-from reports.reasons import flag_reason_text
+from reports.figures import flag_evidence_live
+from reports.models import RuleSettings
+from reports.reasons import flag_reason_for
 from reports.rules import RULES
 from reports.selectors import flag_quoted_visible
 
@@ -31,13 +32,17 @@ def rule_legal_basis(code: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def flag_reason(context, flag, chars: int = 0) -> str:
-    """The flag's reason rendered from its evidence in the current language (reports.reasons),
+    """The flag's reason rendered from its evidence and live figures in the current language,
     or a "restricted" note when it quotes evidence the user may not read
-    (reports.evidence.reason_visible)."""
+    (reports.reasons.flag_reason_for)."""
     access = access_for(context["request"].user)
-    if not reason_visible(access, flag.evidence, quoted_visible=flag_quoted_visible(flag)):
+    # One settings row per page, not per flag.
+    if "rule_settings" not in context.render_context:
+        context.render_context["rule_settings"] = RuleSettings.load()
+    live = flag_evidence_live(flag, settings=context.render_context["rule_settings"])
+    text = flag_reason_for(access, flag, evidence=live, quoted_visible=flag_quoted_visible(flag))
+    if text is None:
         return str(_("Details restricted: they quote data your agency may not read."))
-    text = flag_reason_text(flag)
     return Truncator(text).chars(chars) if chars else text
 
 
