@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.test.utils import override_settings
+from django.utils import translation
 
 from agencies.access import access_changed
 from agencies.models import Agency, Officer
@@ -136,3 +137,13 @@ def reference_rows_as_migrated(request):
     # The cached access of users of an earlier test (same ids after a rollback or a new test
     # database) must not survive into this one; the migrations' bulk_create sends no signal.
     access_changed()
+
+
+@pytest.fixture(autouse=True)
+def language_as_at_start():
+    """Each test starts in the default language: a request in English leaves English active in
+    the thread (LocaleMiddleware activates, nothing deactivates), which would otherwise change the
+    messages of whichever test runs next in this worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
