@@ -13,6 +13,7 @@ import tempfile
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -124,6 +125,33 @@ _SEEDING_MIGRATIONS = [
 _DB_FIXTURES = ("transactional_db", "live_server", "db")
 
 
+def _seed_reference_rows() -> None:
+    for module, function in _SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+
+
+@pytest.fixture(scope="class")
+def shared_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a test class (or a module, for tests outside a class), rolled back
+    at its end, for data that many tests only read and that is slow to build (a generated
+    dataset, the demo): a class-scoped fixture that requests this one builds it once. Each test still runs in its own savepoint
+    (pytest-django's ``db``), so what a test writes is undone after it, as usual.
+
+    Not for transactional tests (a flush would empty the module's data)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        # As in Django's TestCase: a service's durable block may open inside this one.
+        atomic._from_testcase = True
+        atomic.__enter__()
+        try:
+            _seed_reference_rows()  # a transactional test of this worker may have flushed them
+            access_changed()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def reference_rows_as_migrated(request):
     marker = request.node.get_closest_marker("django_db")
@@ -132,8 +160,7 @@ def reference_rows_as_migrated(request):
         return
     if wanted is not None:
         request.getfixturevalue("transactional_db" if wanted == "live_server" else wanted)
-    for module, function in _SEEDING_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
+    _seed_reference_rows()
     # The cached access of users of an earlier test (same ids after a rollback or a new test
     # database) must not survive into this one; the migrations' bulk_create sends no signal.
     access_changed()

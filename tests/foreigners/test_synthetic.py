@@ -37,120 +37,127 @@ def generate(*extra: str, foreigners: int = N) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def dataset():
-    return generate("--seed", "7", "--workers", "0", "--chunk-size", "64")
+class TestOneGeneratedDataset:
+    """Tests that only read one generated dataset, built once for the class (each test's own
+    writes are rolled back after it); the tests below generate their own, in empty tables."""
 
+    @pytest.fixture(scope="class")
+    def dataset(self, shared_transaction, django_db_blocker):
+        """Generated once for the class."""
+        with django_db_blocker.unblock():
+            return generate("--seed", "7", "--workers", "0", "--chunk-size", "64")
 
-def test_counts_follow_the_layout_and_the_national_ratios(dataset):
-    size, last = 64, N - 3 * 64
-    profile = people_gen.Profile(today=TODAY, now=None, places=[], place_weights=[])
-    full, tail = people_gen.chunk_layout(size, profile), people_gen.chunk_layout(last, profile)
-    for table, model in [
-        ("foreigners_foreigner", Foreigner),
-        ("foreigners_traveldocument", TravelDocument),
-        ("foreigners_staypermit", StayPermit),
-        ("foreigners_residence", Residence),
-        ("foreigners_movement", Movement),
-    ]:
-        assert model.objects.count() == 3 * full.rows[table] + tail.rows[table], table
-    assert Foreigner.objects.count() == N
-    assert TravelDocument.objects.count() == N  # one document each
-    assert 1.3 * N <= StayPermit.objects.count() <= 1.7 * N  # issue 2: ~1.5 M per 1 M
-    assert N <= Residence.objects.count() <= 1.1 * N  # ~1 M per 1 M
-    assert Sighting.objects.count() == 2 * N  # 2 M per 1 M
-    assert Sponsor.objects.count() == 10  # max(10, N // 50)
-    # The command prints its time and rows per second per table.
-    assert "foreigners_staypermit" in dataset and "rows/s" in dataset
-    assert "total" in dataset and "elapsed" in dataset
+    def test_counts_follow_the_layout_and_the_national_ratios(self, dataset):
+        size, last = 64, N - 3 * 64
+        profile = people_gen.Profile(today=TODAY, now=None, places=[], place_weights=[])
+        full, tail = people_gen.chunk_layout(size, profile), people_gen.chunk_layout(last, profile)
+        for table, model in [
+            ("foreigners_foreigner", Foreigner),
+            ("foreigners_traveldocument", TravelDocument),
+            ("foreigners_staypermit", StayPermit),
+            ("foreigners_residence", Residence),
+            ("foreigners_movement", Movement),
+        ]:
+            assert model.objects.count() == 3 * full.rows[table] + tail.rows[table], table
+        assert Foreigner.objects.count() == N
+        assert TravelDocument.objects.count() == N  # one document each
+        assert 1.3 * N <= StayPermit.objects.count() <= 1.7 * N  # issue 2: ~1.5 M per 1 M
+        assert N <= Residence.objects.count() <= 1.1 * N  # ~1 M per 1 M
+        assert Sighting.objects.count() == 2 * N  # 2 M per 1 M
+        assert Sponsor.objects.count() == 10  # max(10, N // 50)
+        # The command prints its time and rows per second per table.
+        assert "foreigners_staypermit" in dataset and "rows/s" in dataset
+        assert "total" in dataset and "elapsed" in dataset
 
+    def test_every_record_belongs_to_a_generated_foreigner(self, dataset):
+        ids = set(Foreigner.objects.values_list("id", flat=True))
+        assert set(TravelDocument.objects.values_list("foreigner_id", flat=True)) == ids
+        assert set(StayPermit.objects.values_list("foreigner_id", flat=True)) <= ids
+        assert set(Residence.objects.values_list("foreigner_id", flat=True)) == ids
+        assert set(Movement.objects.values_list("foreigner_id", flat=True)) <= ids
+        identified = Sighting.objects.filter(foreigner__isnull=False)
+        assert identified.exists()
+        assert set(identified.values_list("foreigner_id", flat=True)) <= ids
+        # Movements name the person's own document.
+        assert not Movement.objects.exclude(travel_document__foreigner=F("foreigner")).exists()
+        # Sponsored permits name an existing sponsor of the right kind.
+        sponsored = StayPermit.objects.filter(sponsor__isnull=False)
+        assert sponsored.exists()
+        assert not sponsored.filter(visa_index="E23", sponsor__kind="person").exists()
 
-def test_every_record_belongs_to_a_generated_foreigner(dataset):
-    ids = set(Foreigner.objects.values_list("id", flat=True))
-    assert set(TravelDocument.objects.values_list("foreigner_id", flat=True)) == ids
-    assert set(StayPermit.objects.values_list("foreigner_id", flat=True)) <= ids
-    assert set(Residence.objects.values_list("foreigner_id", flat=True)) == ids
-    assert set(Movement.objects.values_list("foreigner_id", flat=True)) <= ids
-    identified = Sighting.objects.filter(foreigner__isnull=False)
-    assert identified.exists()
-    assert set(identified.values_list("foreigner_id", flat=True)) <= ids
-    # Movements name the person's own document.
-    assert not Movement.objects.exclude(travel_document__foreigner=F("foreigner")).exists()
-    # Sponsored permits name an existing sponsor of the right kind.
-    sponsored = StayPermit.objects.filter(sponsor__isnull=False)
-    assert sponsored.exists()
-    assert not sponsored.filter(visa_index="E23", sponsor__kind="person").exists()
+    def test_dates_are_in_order(self, dataset):
+        assert not TravelDocument.objects.filter(expires_on__lte=F("issued_on")).exists()
+        assert not StayPermit.objects.filter(
+            Q(valid_until__lt=F("valid_from")) | Q(issued_on__gt=F("valid_from"))
+        ).exists()
+        assert not Residence.objects.filter(to_date__lt=F("from_date")).exists()
+        assert not Foreigner.objects.filter(permits__valid_from__lte=F("birth_date")).exists()
+        assert not Foreigner.objects.filter(
+            birth_date__gt=TODAY - dt.timedelta(days=18 * 365)
+        ).exists()
+        # An extension starts the day after the permit it extends ends, for the same person.
+        extensions = StayPermit.objects.filter(extends__isnull=False).select_related("extends")
+        assert extensions.exists()
+        for permit in extensions:
+            assert permit.extends.foreigner_id == permit.foreigner_id
+            assert permit.valid_from == permit.extends.valid_until + dt.timedelta(days=1)
+            assert permit.extends.status == StayPermit.Status.EXTENDED
+        # Nothing happens after "now", and a review comes after the report.
+        assert not Sighting.objects.filter(observed_at__gt=F("created_at")).exists()
+        assert not Sighting.objects.filter(reviewed_at__lt=F("created_at")).exists()
+        assert not Sighting.objects.filter(observed_at__date__gt=TODAY).exists()
 
+    def test_numbers_are_unique(self, dataset):
+        def duplicates(model, *fields):
+            return model.objects.values(*fields).annotate(n=Count("id")).filter(n__gt=1)
 
-def test_dates_are_in_order(dataset):
-    assert not TravelDocument.objects.filter(expires_on__lte=F("issued_on")).exists()
-    assert not StayPermit.objects.filter(
-        Q(valid_until__lt=F("valid_from")) | Q(issued_on__gt=F("valid_from"))
-    ).exists()
-    assert not Residence.objects.filter(to_date__lt=F("from_date")).exists()
-    assert not Foreigner.objects.filter(permits__valid_from__lte=F("birth_date")).exists()
-    assert not Foreigner.objects.filter(birth_date__gt=TODAY - dt.timedelta(days=18 * 365)).exists()
-    # An extension starts the day after the permit it extends ends, for the same person.
-    extensions = StayPermit.objects.filter(extends__isnull=False).select_related("extends")
-    assert extensions.exists()
-    for permit in extensions:
-        assert permit.extends.foreigner_id == permit.foreigner_id
-        assert permit.valid_from == permit.extends.valid_until + dt.timedelta(days=1)
-        assert permit.extends.status == StayPermit.Status.EXTENDED
-    # Nothing happens after "now", and a review comes after the report.
-    assert not Sighting.objects.filter(observed_at__gt=F("created_at")).exists()
-    assert not Sighting.objects.filter(reviewed_at__lt=F("created_at")).exists()
-    assert not Sighting.objects.filter(observed_at__date__gt=TODAY).exists()
+        assert not duplicates(TravelDocument, "number").exists()
+        assert not duplicates(StayPermit, "number").exists()
+        assert not duplicates(Sighting, "reference").exists()
+        assert not duplicates(Sponsor, "nib").exclude(nib="").exists()
 
+    def test_one_current_residence_per_present_foreigner(self, dataset):
+        current = Residence.objects.filter(to_date__isnull=True)
+        present = Foreigner.objects.filter(residence_region__isnull=False)
+        assert present.count() < N  # some have departed
+        assert current.count() == present.count()
+        for foreigner_id, region_id in current.values_list("foreigner_id", "region_id"):
+            assert present.get(pk=foreigner_id).residence_region_id == region_id
+        # Whoever left has an exit movement and no open residence.
+        departed = Foreigner.objects.filter(residence_region__isnull=True)
+        assert departed.exists()
+        for person in departed:
+            assert person.movements.filter(kind=Movement.Kind.EXIT).exists()
+            assert not person.residences.filter(to_date__isnull=True).exists()
 
-def test_numbers_are_unique(dataset):
-    def duplicates(model, *fields):
-        return model.objects.values(*fields).annotate(n=Count("id")).filter(n__gt=1)
+    def test_permit_states_include_expiring_and_overstayed(self, dataset):
+        soon = TODAY + dt.timedelta(days=30)
+        active = StayPermit.objects.filter(status=StayPermit.Status.ACTIVE)
+        present = active.filter(foreigner__residence_region__isnull=False)
+        assert present.filter(valid_until__gte=TODAY, valid_until__lte=soon).exists()
+        assert present.filter(valid_until__lt=TODAY - dt.timedelta(days=60)).exists()
+        assert present.filter(
+            valid_until__lt=TODAY, valid_until__gte=TODAY - dt.timedelta(60)
+        ).exists()
 
-    assert not duplicates(TravelDocument, "number").exists()
-    assert not duplicates(StayPermit, "number").exists()
-    assert not duplicates(Sighting, "reference").exists()
-    assert not duplicates(Sponsor, "nib").exclude(nib="").exists()
-
-
-def test_one_current_residence_per_present_foreigner(dataset):
-    current = Residence.objects.filter(to_date__isnull=True)
-    present = Foreigner.objects.filter(residence_region__isnull=False)
-    assert present.count() < N  # some have departed
-    assert current.count() == present.count()
-    for foreigner_id, region_id in current.values_list("foreigner_id", "region_id"):
-        assert present.get(pk=foreigner_id).residence_region_id == region_id
-    # Whoever left has an exit movement and no open residence.
-    departed = Foreigner.objects.filter(residence_region__isnull=True)
-    assert departed.exists()
-    for person in departed:
-        assert person.movements.filter(kind=Movement.Kind.EXIT).exists()
-        assert not person.residences.filter(to_date__isnull=True).exists()
-
-
-def test_permit_states_include_expiring_and_overstayed(dataset):
-    soon = TODAY + dt.timedelta(days=30)
-    active = StayPermit.objects.filter(status=StayPermit.Status.ACTIVE)
-    present = active.filter(foreigner__residence_region__isnull=False)
-    assert present.filter(valid_until__gte=TODAY, valid_until__lte=soon).exists()
-    assert present.filter(valid_until__lt=TODAY - dt.timedelta(days=60)).exists()
-    assert present.filter(valid_until__lt=TODAY, valid_until__gte=TODAY - dt.timedelta(60)).exists()
-
-
-def test_sightings_are_in_kelurahan_of_a_kecamatan_reported_by_an_officer_of_the_agency(dataset):
-    regions = Region.objects.filter(code__in=Sighting.objects.values("region_id"))
-    assert regions.exists()
-    assert set(regions.values_list("level", flat=True)) == {Region.Level.KELURAHAN}
-    assert set(regions.values_list("parent__level", flat=True)) == {Region.Level.KECAMATAN}
-    officers = dict(Officer.objects.values_list("user_id", "agency_id"))
-    for reporter_id, agency_id in Sighting.objects.values_list(
-        "reporter_id", "reporting_agency_id"
+    def test_sightings_are_in_kelurahan_of_a_kecamatan_reported_by_an_officer_of_the_agency(
+        self, dataset
     ):
-        assert officers[reporter_id] == agency_id
-    # Unidentified sightings describe the person instead.
-    unidentified = Sighting.objects.filter(foreigner__isnull=True)
-    assert unidentified.exists()
-    assert not unidentified.filter(unidentified_description="", apparent_nationality="").exists()
+        regions = Region.objects.filter(code__in=Sighting.objects.values("region_id"))
+        assert regions.exists()
+        assert set(regions.values_list("level", flat=True)) == {Region.Level.KELURAHAN}
+        assert set(regions.values_list("parent__level", flat=True)) == {Region.Level.KECAMATAN}
+        officers = dict(Officer.objects.values_list("user_id", "agency_id"))
+        for reporter_id, agency_id in Sighting.objects.values_list(
+            "reporter_id", "reporting_agency_id"
+        ):
+            assert officers[reporter_id] == agency_id
+        # Unidentified sightings describe the person instead.
+        unidentified = Sighting.objects.filter(foreigner__isnull=True)
+        assert unidentified.exists()
+        assert not unidentified.filter(
+            unidentified_description="", apparent_nationality=""
+        ).exists()
 
 
 def _snapshot() -> dict[str, list[tuple]]:

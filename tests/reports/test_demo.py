@@ -36,9 +36,11 @@ def counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-@pytest.fixture
-def demo():
-    seed()
+@pytest.fixture(scope="class")
+def demo(shared_transaction, django_db_blocker):
+    """Seeded once for the module (class scope outside a class) (each test's own writes are rolled back after it)."""
+    with django_db_blocker.unblock():
+        seed()
 
 
 def test_seeding_twice_leaves_every_count_unchanged(demo):
