@@ -181,7 +181,8 @@ def foreigner_detail(request, pk: int):
         if row.can_read(panel.category):
             ctx[panel.name] = panel.rows(request.user, foreigner)
             panels.append(panel.name)
-    ctx["history"] = timeline(access, person_history(foreigner), among=PERSON_ROWS)
+    # The history through the same row access as the sections above (shares, row scope).
+    ctx["history"] = timeline(row, person_history(foreigner), among=PERSON_ROWS, user=request.user)
     # "Who accessed this record", for supervisors who may read the audit log; reading it is
     # itself a read of those log rows.
     if access.is_supervisor and access.can_read(Category.AUDIT):
