@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from axes.helpers import get_client_ip_address
 from django.db import connection, models
 
+from .access import Access, Category
 from .models import AuditEvent
 from .services.audit import audit_record
 
@@ -155,15 +156,30 @@ class AuditedReadMixin:
 # --- reading and checking the log --------------------------------------------------------------
 
 
-def record_accesses(subject_type: str, subject_id: int, *, limit: int = 50):
-    """The newest reads that showed one record (for "who accessed this record")."""
-    return (
-        AuditEvent.objects.filter(
-            action=AuditEvent.READ, shown__contains={subject_type: [subject_id]}
-        )
-        .select_related("user", "agency")
-        .order_by("-id")[:limit]
+def may_see_accesses(access: Access) -> bool:
+    """The "who accessed this record" panel is a read of the audit category (DESIGN.md §4):
+    shown to supervisors whose policy reads it (and to the system admin)."""
+    return access.is_supervisor and access.can_read(Category.AUDIT)
+
+
+def record_accesses(access: Access, subject_type: str, subject_id: int, *, limit: int = 50):
+    """The newest reads that showed one record, as far as ``access`` may know them: the reads
+    by officers of the reader's own agency; every read only for the system admin.
+
+    Why not every agency's reads: that another agency read a person follows from that agency's
+    view of them — a residence or a sighting inside its area, a share, a flag routed to it —
+    which is data the reader may not read (the camat of Ujung opening a person tells that the
+    person lives or was seen in Ujung). Each agency's supervisors answer for their own officers'
+    reads (UU 27/2022 PDP Pasal 31), so that is what the panel shows them; the log as a whole is
+    the system admin's. The ``limit`` counts rows shown, never the others."""
+    if not may_see_accesses(access):
+        return AuditEvent.objects.none()
+    rows = AuditEvent.objects.filter(
+        action=AuditEvent.READ, shown__contains={subject_type: [subject_id]}
     )
+    if not access.is_system_admin:
+        rows = rows.filter(agency_id=access.agency_id)
+    return rows.select_related("user", "agency").order_by("-id")[:limit]
 
 
 @dataclass(frozen=True)

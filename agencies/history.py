@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -20,17 +20,23 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from pghistory.models import Events
 
-if TYPE_CHECKING:  # models.py imports this module: the policy module would be a cycle
-    from .access import Access
+from .registry import shareable
 
 
 @dataclass(frozen=True)
 class Tracked:
     category: str  # the row's category: no event of it is shown without it
     fields: dict[str, str]  # shown field → its category; fields not named are never shown
-    # A region field of the row itself: its events are shown only inside the reader's scope
-    # (a residence in another kecamatan stays hidden with the residence).
+    # A region field of the row itself: every value of the row is readable only where the row
+    # lay inside the reader's readable area at that time (a residence in another kecamatan stays
+    # hidden with the residence, before and after a move).
     scope_field: str = ""
+    # Fields whose value is itself a region code of their category (a person's residence
+    # region): readable only where that region is (``reads_region``).
+    region_fields: tuple[str, ...] = ()
+    # Fields naming another record (field → shareable subject type): the id is shown only to
+    # who sees that record (agencies.registry), like the record's own page.
+    references: dict[str, str] = field(default_factory=dict)
     model: type[models.Model] | None = None  # the tracked model (events name it by label)
 
 
@@ -44,6 +50,8 @@ def track(
     fields: dict[str, str],
     exclude=(),
     scope_field: str = "",
+    region_fields: tuple[str, ...] = (),
+    references: dict[str, str] | None = None,
 ):
     """Install insert / update / delete history triggers on ``model``. ``updated_at`` is left
     out, so touching only it records nothing."""
@@ -56,7 +64,12 @@ def track(
     )(model)
     event_model = model.pgh_event_model
     TRACKED[event_model._meta.label] = Tracked(
-        category=category, fields=dict(fields), scope_field=scope_field, model=model
+        category=category,
+        fields=dict(fields),
+        scope_field=scope_field,
+        region_fields=tuple(region_fields),
+        references=dict(references or {}),
+        model=model,
     )
     return model
 
@@ -65,12 +78,25 @@ def event_model(model: type[models.Model]) -> type[models.Model]:
     return model.pgh_event_model
 
 
+class Reader(Protocol):
+    """What :func:`timeline` asks of the reader: :class:`agencies.access.RowAccess` (the policy
+    ∪ the shares of the record, and the row scope of region-bound values)."""
+
+    def can_read(self, category: str) -> bool: ...
+
+    def reads_region(self, category: str, code: str | None) -> bool: ...
+
+
 @dataclass
 class Change:
     field: str
     label: str
     old: object
     new: object
+    # A side the reader may not read (a residence moved in from, or out to, another kecamatan)
+    # is rendered "restricted", never its value.
+    old_hidden: bool = False
+    new_hidden: bool = False
 
 
 @dataclass
@@ -83,62 +109,134 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-def timeline(access: Access, events: Events, *, among, limit: int = 100) -> list[Entry]:
-    """Entries (newest first) of ``events`` — an ``Events`` queryset already narrowed with
-    ``references()``/``tracks()`` to one record — of the tracked models ``among`` (rows that
-    belong to the record, not related records with their own scope), for a reader with
-    ``access``: events of categories they cannot read are not fetched, fields they cannot read
-    are not shown."""
+_BATCH = 200
+
+
+def timeline(reader: Reader, events: Events, *, among, user=None, limit: int = 100) -> list[Entry]:
+    """Entries (newest first, at most ``limit``) of ``events`` — an ``Events`` queryset already
+    narrowed with ``references()``/``tracks()`` to one record — of the tracked models ``among``
+    (rows that belong to the record, not related records with their own scope).
+
+    Each entry is a read of the categories of the fields it changes, so it goes through the
+    same checks as the record's page (``reader`` is the record's ``RowAccess``: policy, shares,
+    row scope): a field is shown only when its category is readable, a region-bound value
+    (``scope_field``, ``region_fields``) only inside the reader's readable area, an id of
+    another record (``references``) only to who sees that record (``user``'s selector). An
+    entry with nothing readable is dropped, and ``limit`` counts only entries shown, so neither
+    the entries nor their number depend on what the reader may not read."""
     labels = [event_model(m)._meta.label for m in among]
-    readable = [label for label in labels if access.can_read(TRACKED[label].category)]
-    if not readable:
+    fetched = [label for label in labels if reader.can_read(TRACKED[label].category)]
+    if not fetched:
         return []
-    rows = list(events.across(*readable).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    users = _user_names(rows)
-    entries = []
-    for row in rows:
-        spec = TRACKED[row.pgh_model]
-        model = _tracked_model(row.pgh_model)
-        if spec.scope_field:
-            region_column = model._meta.get_field(spec.scope_field).attname
-            if not access.in_scope((row.pgh_data or {}).get(region_column)):
-                continue
-        # Event rows are keyed by column (``region_id``), the spec by field name.
-        columns = {
-            model._meta.get_field(n).attname: n
-            for n, c in spec.fields.items()
-            if access.can_read(c)
-        }
-        if row.pgh_label == "update":
-            pairs = {k: v for k, v in (row.pgh_diff or {}).items() if k in columns}
-            if not pairs:
-                continue  # nothing this reader may see changed
-            changes = [
-                Change(columns[k], _label(model, columns[k]), old, new)
-                for k, (old, new) in pairs.items()
-            ]
-        else:
-            data = row.pgh_data or {}
-            changes = [
-                Change(name, _label(model, name), None, data[column])
-                for column, name in columns.items()
-                if data.get(column) not in (None, "")
-            ]
-        entries.append(
-            Entry(
-                at=row.pgh_created_at,
-                action=row.pgh_label,
-                model=str(model._meta.verbose_name),
-                object_id=str(row.pgh_obj_id),
-                user=users.get(_context_user(row), ""),
-                changes=changes,
-            )
-        )
+    ordered = events.across(*fetched).order_by("-pgh_created_at", "-pgh_id")
+    entries: list[Entry] = []
+    offset = 0
+    while len(entries) < limit:
+        rows = list(ordered[offset : offset + _BATCH])
+        visible_refs = _visible_references(user, rows)
+        users = _user_names(rows)
+        for row in rows:
+            entry = _entry(reader, row, visible_refs, users)
+            if entry is not None:
+                entries.append(entry)
+                if len(entries) == limit:
+                    break
+        if len(rows) < _BATCH:
+            break
+        offset += _BATCH
     return entries
 
 
-def _tracked_model(event_label: str) -> type[models.Model]:
-    return TRACKED[event_label].model
+def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
+    spec = TRACKED[row.pgh_model]
+    model = spec.model
+    data = row.pgh_data or {}
+    if row.pgh_label == "update":
+        diff = row.pgh_diff or {}
+        new_side = data
+        old_side = {**data, **{column: old for column, (old, _new) in diff.items()}}
+        columns = list(diff)
+    else:
+        # An insert shows the new row, a delete the row removed; both as "new" values.
+        new_side = old_side = data
+        columns = [c for c in _field_columns(model, spec) if data.get(c) not in (None, "")]
+    names = _field_columns(model, spec)
+    changes = []
+    for column in columns:
+        name = names.get(column)
+        if name is None:
+            continue
+        new_ok = _readable(reader, spec, model, name, new_side, visible_refs)
+        if row.pgh_label != "update":
+            if new_ok:
+                changes.append(Change(name, _label(model, name), None, new_side.get(column)))
+            continue
+        old_ok = _readable(reader, spec, model, name, old_side, visible_refs)
+        if not (new_ok or old_ok):
+            continue
+        changes.append(
+            Change(
+                name,
+                _label(model, name),
+                old_side.get(column) if old_ok else None,
+                new_side.get(column) if new_ok else None,
+                old_hidden=not old_ok,
+                new_hidden=not new_ok,
+            )
+        )
+    if not changes:
+        return None  # nothing this reader may see changed
+    return Entry(
+        at=row.pgh_created_at,
+        action=row.pgh_label,
+        model=str(model._meta.verbose_name),
+        object_id=str(row.pgh_obj_id),
+        user=users.get(_context_user(row), ""),
+        changes=changes,
+    )
+
+
+def _field_columns(model, spec: Tracked) -> dict[str, str]:
+    # Event rows are keyed by column (``region_id``), the spec by field name.
+    return {model._meta.get_field(n).attname: n for n in spec.fields}
+
+
+def _readable(reader: Reader, spec: Tracked, model, name: str, side: dict, refs) -> bool:
+    """Whether the value of field ``name`` in the row state ``side`` is readable."""
+    category = spec.fields[name]
+    if not reader.can_read(category):
+        return False
+    if spec.scope_field:
+        region = side.get(model._meta.get_field(spec.scope_field).attname)
+        if not reader.reads_region(category, region):
+            return False
+    value = side.get(model._meta.get_field(name).attname)
+    if name in spec.region_fields and value not in (None, ""):
+        return reader.reads_region(category, value)
+    if name in spec.references and value not in (None, ""):
+        return int(value) in refs.get(spec.references[name], set())
+    return True
+
+
+def _visible_references(user, rows) -> dict[str, set[int]]:
+    """The ids named by ``references`` fields of ``rows`` that ``user`` sees, by subject type
+    (one query per type)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        spec = TRACKED[row.pgh_model]
+        for name, subject_type in spec.references.items():
+            column = spec.model._meta.get_field(name).attname
+            values = [(row.pgh_data or {}).get(column), *((row.pgh_diff or {}).get(column) or ())]
+            ids = {int(v) for v in values if v not in (None, "")}
+            wanted.setdefault(subject_type, set()).update(ids)
+    if user is None:
+        return {}
+    return {
+        subject_type: set(
+            shareable(subject_type).selector(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        for subject_type, ids in wanted.items()
+    }
 
 
 def _label(model, name: str) -> str:

@@ -689,6 +689,9 @@ track(
         "occupation": Category.EMPLOYMENT,
         "residence_region": Category.RESIDENCE,
     },
+    # The person's residence region is readable where the residence is (the camat's "own
+    # kecamatan"): a move between two other kecamatan is not the camat's to read.
+    region_fields=("residence_region",),
 )
 track(
     TravelDocument,
@@ -697,23 +700,14 @@ track(
         ["kind", "number", "issuing_country", "issued_on", "expires_on"], Category.DOCUMENT
     ),
 )
+# Field-level, as on the page and in the API: type and validity are ``permit.status`` (the
+# camat's part), numbers and the rest ``permit.detail`` (docs/ACCESS.md).
 track(
     StayPermit,
-    category=Category.PERMIT,
+    category=Category.PERMIT_STATUS,
     fields={
-        **dict.fromkeys(
-            [
-                "kind",
-                "visa_index",
-                "number",
-                "issued_on",
-                "valid_from",
-                "valid_until",
-                "purpose",
-                "status",
-            ],
-            Category.PERMIT,
-        ),
+        **dict.fromkeys(["kind", "valid_from", "valid_until", "status"], Category.PERMIT_STATUS),
+        **dict.fromkeys(["visa_index", "number", "issued_on", "purpose"], Category.PERMIT),
         "sponsor": Category.EMPLOYMENT,
     },
 )

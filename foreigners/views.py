@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for, cached_for_scope
-from agencies.audit import audit_read, record_accesses, shown_rows
+from agencies.audit import audit_read, may_see_accesses, record_accesses, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 from agencies.models import Region
@@ -181,12 +181,13 @@ def foreigner_detail(request, pk: int):
         if row.can_read(panel.category):
             ctx[panel.name] = panel.rows(request.user, foreigner)
             panels.append(panel.name)
-    ctx["history"] = timeline(access, person_history(foreigner), among=PERSON_ROWS)
-    # "Who accessed this record", for supervisors who may read the audit log; reading it is
+    # The history through the same row access as the sections above (shares, row scope).
+    ctx["history"] = timeline(row, person_history(foreigner), among=PERSON_ROWS, user=request.user)
+    # "Who accessed this record" (see record_accesses for who may know what); reading it is
     # itself a read of those log rows.
-    if access.is_supervisor and access.can_read(Category.AUDIT):
+    if may_see_accesses(access):
         ctx["show_accesses"] = True
-        ctx["accesses"] = list(record_accesses("foreigner", foreigner.pk))
+        ctx["accesses"] = list(record_accesses(access, "foreigner", foreigner.pk))
     sections = ("documents", "permits", "movements", "residences", "accesses", *panels)
     audit_read(request, shown=shown_rows([foreigner], *(ctx.get(key, ()) for key in sections)))
     return render(request, "foreigners/foreigner_detail.html", ctx)

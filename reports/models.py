@@ -637,6 +637,8 @@ track(
         ],
         Category.SIGHTING,
     ),
+    # The person a sighting names is shown only to who sees that person (as on the page).
+    references={"foreigner": "foreigner"},
 )
 track(
     Flag,

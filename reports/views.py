@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
-from agencies.access import Category, access_for
+from agencies.access import Category, RowAccess, access_for
 from agencies.audit import audit_read
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
@@ -233,7 +233,9 @@ def _sighting_context(request, sighting, **forms):
                 sighting=sighting
             )[:20]
         ),
-        "history": timeline(access, Events.objects.tracks(sighting), among=[Sighting]),
+        "history": timeline(
+            RowAccess(access), Events.objects.tracks(sighting), among=[Sighting], user=request.user
+        ),
     }
 
 
@@ -424,7 +426,9 @@ def _flag_page(request, flag, resolve_form=None, status=200):
             "evidence": evidence,
             "resolve_form": resolve_form or FlagResolveForm(),
             "can_act": actionable_flags(request.user).filter(pk=flag.pk).exists(),
-            "history": timeline(access, Events.objects.tracks(flag), among=[Flag]),
+            "history": timeline(
+                RowAccess(access), Events.objects.tracks(flag), among=[Flag], user=request.user
+            ),
         },
         status=status,
     )

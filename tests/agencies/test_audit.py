@@ -15,7 +15,12 @@ from django.urls import reverse
 from agencies.access import access_changed
 from agencies.audit import AuditMiddleware, audit_read, audit_record, audit_verify
 from agencies.models import AuditEvent, Officer
-from tests.factories import ForeignerFactory, TravelDocumentFactory, UserFactory
+from tests.factories import (
+    ForeignerFactory,
+    OfficerFactory,
+    TravelDocumentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -216,9 +221,10 @@ def test_without_a_request_the_row_is_written_at_once(kanim_officer):
 # --- who accessed this record --------------------------------------------------------------
 
 
-def test_supervisor_sees_who_accessed_and_that_view_is_logged(
-    client, kanim_officer, kanim_supervisor
-):
+def test_supervisor_sees_who_accessed_and_that_view_is_logged(client, kanim_officer):
+    kanim_supervisor = OfficerFactory(
+        agency=kanim_officer.officer.agency, role=Officer.Role.SUPERVISOR
+    ).user
     f = ForeignerFactory()
     client.force_login(kanim_officer)
     client.get(reverse("foreigner-detail", args=[f.pk]))
@@ -244,3 +250,30 @@ def test_officer_of_an_agency_without_audit_category_sees_no_panel(client, polre
     assert page.status_code == 200
     assert "h-accesses" not in page.content.decode()
     assert "auditevent" not in _reads()[-1].shown
+
+
+def test_supervisor_sees_only_the_reads_of_their_own_agency(
+    client, kanim_officer, kanim_supervisor, polres_officer, admin_user
+):
+    """Another agency's read tells where that agency sees the person (a residence or a sighting
+    in its area, a share): not the reader's to know. The system admin sees every read."""
+    f = ForeignerFactory(residence_region_id="73.72.03.1001")
+    url = reverse("foreigner-detail", args=[f.pk])
+    for reader in (kanim_officer, polres_officer):
+        client.force_login(reader)
+        assert client.get(url).status_code == 200
+    own, other = _reads()
+    colleague = OfficerFactory(agency=kanim_officer.officer.agency, role=Officer.Role.SUPERVISOR)
+    client.force_login(colleague.user)
+    body = client.get(url).content.decode()
+    assert f'data-audit-id="{own.pk}"' in body
+    assert f'data-audit-id="{other.pk}"' not in body
+
+    client.force_login(kanim_supervisor)  # a supervisor of another Kanim
+    body = client.get(url).content.decode()
+    assert "h-accesses" in body and f'data-audit-id="{own.pk}"' not in body
+    assert _reads()[-1].shown.get("auditevent", []) == []  # nothing of the log was shown
+
+    client.force_login(admin_user)
+    body = client.get(url).content.decode()
+    assert f'data-audit-id="{own.pk}"' in body and f'data-audit-id="{other.pk}"' in body

@@ -4,21 +4,33 @@ SQL — and the record's page shows the timeline masked by the reader's policy."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from pghistory.models import Events
 
-from agencies.access import access_for
+from agencies.access import RowAccess, access_for
 from agencies.history import timeline
-from foreigners.models import Foreigner, Residence, TravelDocument
-from foreigners.selectors import PERSON_ROWS, person_history
+from foreigners.models import (
+    Foreigner,
+    ForeignerUserObjectPermission,
+    Residence,
+    StayPermit,
+    TravelDocument,
+)
+from foreigners.row_access import foreigner_row_access
+from foreigners.selectors import PERSON_ROWS, person_history, visible_foreigners
 from reports.models import Flag, Sighting
+from tests.authz.world import grant_rows
 from tests.factories import (
     FlagFactory,
     ForeignerFactory,
     ResidenceFactory,
     SightingFactory,
+    StayPermitFactory,
     TravelDocumentFactory,
 )
 
@@ -121,6 +133,16 @@ def test_portal_edit_records_who_changed_it(client, kanim_officer):
 # --- the timeline, masked by the reader's policy ---------------------------------------------
 
 
+def _timeline(user, f, **kwargs):
+    """The person page's timeline for ``user``: through the row access the page uses."""
+    row = foreigner_row_access(user, f.pk)
+    return timeline(row, person_history(f), among=PERSON_ROWS, user=user, **kwargs)
+
+
+def _changes(entries):
+    return {(c.field, c.old, c.new) for e in entries for c in e.changes}
+
+
 @pytest.fixture
 def changed_person(regions):
     f = ForeignerFactory(family_name="Lama", residence_region_id="73.72.03.1001")
@@ -134,14 +156,14 @@ def test_timeline_shows_each_reader_only_readable_fields(
     changed_person, kanim_officer, kemenag_officer
 ):
     f = changed_person
-    full = timeline(access_for(kanim_officer), person_history(f), among=PERSON_ROWS)
+    full = _timeline(kanim_officer, f)
     changes = {(c.field, c.old, c.new) for e in full if e.action == "update" for c in e.changes}
     assert ("family_name", "Lama", "Baru") in changes
     assert ("occupation", "", "Koki") in changes
     assert ("number", "DOCOLD01", "DOCNEW02") in changes
 
     # Kemenag reads identity only: the name change, not occupation nor the document.
-    masked = timeline(access_for(kemenag_officer), person_history(f), among=PERSON_ROWS)
+    masked = _timeline(kemenag_officer, f)
     fields = {c.field for e in masked for c in e.changes}
     assert "family_name" in fields
     assert not fields & {"occupation", "number", "residence_region"}
@@ -173,11 +195,141 @@ def test_residence_history_outside_the_readers_scope_is_hidden(
         to_date="2023-12-31",
     )
     ResidenceFactory(foreigner=f, region_id="73.72.03.1001", address="Jl. Soreang")
-    camat = timeline(access_for(camat_soreang), person_history(f), among=PERSON_ROWS)
+    camat = _timeline(camat_soreang, f)
     addresses = {c.new for e in camat for c in e.changes if c.field == "address"}
     assert addresses == {"Jl. Soreang"}
-    kanim = timeline(access_for(kanim_officer), person_history(f), among=PERSON_ROWS)
+    kanim = _timeline(kanim_officer, f)
     assert {c.new for e in kanim for c in e.changes if c.field == "address"} == {
         "Jl. Soreang",
         "Jl. Ujung Rahasia",
     }
+
+
+def test_camat_does_not_see_the_residence_change_of_a_person_living_elsewhere(
+    regions, camat_soreang, kanim_officer
+):
+    # Lives in Ujung, seen in Soreang: the camat of Soreang sees the person, not the residence.
+    f = ForeignerFactory(family_name="Pindah", residence_region_id="73.72.02.1001")
+    residence = ResidenceFactory(foreigner=f, region_id="73.72.02.1001", address="Jl. Ujung 1")
+    SightingFactory(foreigner=f, region_id="73.72.03.1001")
+    Residence.objects.filter(pk=residence.pk).update(
+        region_id="73.72.01.1004", address="Jl. Bacukiki 2"
+    )
+    Foreigner.objects.filter(pk=f.pk).update(residence_region_id="73.72.01.1004")
+    assert visible_foreigners(camat_soreang).filter(pk=f.pk).exists()
+
+    camat = _timeline(camat_soreang, f)
+    fields = {c.field for e in camat for c in e.changes}
+    assert not fields & {"residence_region", "address", "region"}
+    assert all(e.model != str(Residence._meta.verbose_name) for e in camat)
+    assert "family_name" in fields  # the rest of the person's history is still there
+    kanim = _changes(_timeline(kanim_officer, f))
+    assert ("residence_region", "73.72.02.1001", "73.72.01.1004") in kanim
+    assert ("address", "Jl. Ujung 1", "Jl. Bacukiki 2") in kanim
+
+
+def test_a_residence_moving_into_the_readers_kecamatan_shows_only_its_new_place(
+    regions, camat_soreang, client
+):
+    f = ForeignerFactory(residence_region_id="73.72.02.1001")
+    residence = ResidenceFactory(foreigner=f, region_id="73.72.02.1001", address="Jl. Lama 7")
+    Residence.objects.filter(pk=residence.pk).update(
+        region_id="73.72.03.1001", address="Jl. Soreang 9"
+    )
+    Foreigner.objects.filter(pk=f.pk).update(residence_region_id="73.72.03.1001")
+    camat = _timeline(camat_soreang, f)
+    [moved] = [e for e in camat if e.model == str(Residence._meta.verbose_name)]
+    assert moved.action == "update"  # the insert, in Ujung, is not the camat's
+    address = next(c for c in moved.changes if c.field == "address")
+    assert (address.old, address.old_hidden, address.new) == (None, True, "Jl. Soreang 9")
+    region = next(c for e in camat for c in e.changes if c.field == "residence_region")
+    assert (region.old, region.old_hidden, region.new) == (None, True, "73.72.03.1001")
+
+    client.force_login(camat_soreang)
+    body = client.get(reverse("foreigner-detail", args=[f.pk])).content.decode()
+    assert "Jl. Soreang 9" in body and "Jl. Lama 7" not in body and "73.72.02.1001" not in body
+
+
+def test_permit_history_follows_the_field_level_policy(
+    regions, kemenag_officer, camat_soreang, kanim_officer
+):
+    f = ForeignerFactory(residence_region_id="73.72.03.1001")
+    permit = StayPermitFactory(foreigner=f, number="2C1OLD0001")
+    new_until = permit.valid_until + dt.timedelta(days=90)
+    StayPermit.objects.filter(pk=permit.pk).update(number="2C1NEW0002", valid_until=new_until)
+    StayPermit.objects.filter(pk=permit.pk).update(number="2C1NEW0003")
+
+    # Kemenag reads no permit part: no permit entry at all.
+    kemenag = _timeline(kemenag_officer, f)
+    assert all(e.model != str(StayPermit._meta.verbose_name) for e in kemenag)
+    # The camat reads type and validity: the new validity, not the numbers; the update that
+    # changed only the number is not an entry for them.
+    camat = [
+        e for e in _timeline(camat_soreang, f) if e.model == str(StayPermit._meta.verbose_name)
+    ]
+    assert [e.action for e in camat] == ["update", "insert"]
+    assert {c.field for e in camat for c in e.changes} <= {
+        "kind",
+        "valid_from",
+        "valid_until",
+        "status",
+    }
+    assert ("valid_until", permit.valid_until, new_until) in {
+        (c.field, dt.date.fromisoformat(c.old), dt.date.fromisoformat(c.new))
+        for c in camat[0].changes
+    }
+    kanim = _changes(_timeline(kanim_officer, f))
+    assert ("number", "2C1NEW0002", "2C1NEW0003") in kanim
+
+
+def test_a_share_of_a_category_opens_its_history_on_that_record(regions, kemenag_officer):
+    f = ForeignerFactory(residence_region_id="73.72.03.1001")
+    doc = TravelDocumentFactory(foreigner=f, number="SHR00001")
+    TravelDocument.objects.filter(pk=doc.pk).update(number="SHR00002")
+    assert "number" not in {c.field for e in _timeline(kemenag_officer, f) for c in e.changes}
+    share = grant_rows(
+        subject_type="foreigner",
+        pk=f.pk,
+        granter=kemenag_officer,
+        user=kemenag_officer,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    # The share opens documents on this record (as an approved access request would).
+    type(share).objects.filter(pk=share.pk).update(categories=["document"])
+    ForeignerUserObjectPermission.objects.filter(share=share).update(categories=["document"])
+    assert ("number", "SHR00001", "SHR00002") in _changes(_timeline(kemenag_officer, f))
+
+
+def test_entries_with_nothing_readable_neither_show_nor_count(regions, kemenag_officer):
+    f = ForeignerFactory(family_name="Satu")
+    Foreigner.objects.filter(pk=f.pk).update(family_name="Dua")
+    for job in ("Koki", "Guru", "Sopir"):  # employment: not Kemenag's
+        Foreigner.objects.filter(pk=f.pk).update(occupation=job)
+    entries = _timeline(kemenag_officer, f, limit=2)
+    assert [e.action for e in entries] == ["update", "insert"]
+    assert entries[0].changes[0].new == "Dua"
+    assert all(c.field != "occupation" for e in entries for c in e.changes)
+
+
+def test_sighting_history_names_a_person_only_to_who_sees_them(regions, camat_soreang, admin_user):
+    # A sighting in Barru shared with the camat, naming people of Barru the camat does not see.
+    first, second = (ForeignerFactory(residence_region_id="73.11") for _ in range(2))
+    sighting = SightingFactory(foreigner=first, region_id="73.11")
+    grant_rows(
+        subject_type="sighting",
+        pk=sighting.pk,
+        granter=admin_user,
+        user=camat_soreang,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    Sighting.objects.filter(pk=sighting.pk).update(foreigner=second)
+    assert not visible_foreigners(camat_soreang).filter(pk__in=[first.pk, second.pk]).exists()
+
+    def history(user):
+        reader = RowAccess(access_for(user))
+        return timeline(reader, Events.objects.tracks(sighting), among=[Sighting], user=user)
+
+    camat = history(camat_soreang)
+    assert [e.action for e in camat] == ["insert"]  # the relinking changed nothing they see
+    assert "foreigner" not in {c.field for c in camat[0].changes}
+    assert ("foreigner", first.pk, second.pk) in _changes(history(admin_user))
