@@ -19,6 +19,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from .access import Access, access_for
 from .categories import Category
@@ -27,6 +28,18 @@ from .categories import Category
 FILTERSETS: list[type[PolicyFilterSet]] = []
 
 CATEGORY_LABELS = dict(Category.CHOICES)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen keys, then by id: rows that tie on the keys come in one order whatever
+    else the table holds, so a page's order never depends on rows the reader cannot see (nor on
+    the planner's choice of plan)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*qs.query.order_by, "id")
 
 
 class PolicyFilterForm(forms.Form):

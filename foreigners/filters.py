@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Category
-from agencies.filtering import PolicyFilterSet
+from agencies.filtering import PolicyFilterSet, StableOrderingFilter
 from agencies.models import REGION_CODE_RE, region_prefix_q
 
 from .countries import COUNTRY_CHOICES
@@ -68,7 +68,7 @@ class ForeignerFilterSet(PolicyFilterSet):
         min_value=1,
         max_value=366,
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("search_name", "name"),

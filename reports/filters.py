@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Category
-from agencies.filtering import PolicyFilterSet
+from agencies.filtering import PolicyFilterSet, StableOrderingFilter
 from agencies.models import REGION_CODE_RE, region_prefix_q
 from foreigners.countries import COUNTRY_CHOICES
 from foreigners.selectors import visible_foreigners
@@ -45,7 +45,7 @@ class SightingFilterSet(PolicyFilterSet):
     observed_until = django_filters.DateFilter(
         label=_("Observed until"), field_name="observed_at", lookup_expr="date__lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"), fields=(("observed_at", "observed_at"), ("reference", "reference"))
     )
 
@@ -96,7 +96,7 @@ class FlagFilterSet(PolicyFilterSet):
     nationality = django_filters.ChoiceFilter(
         label=_("Nationality"), choices=COUNTRY_CHOICES, method="filter_nationality"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"), fields=(("severity", "severity"), ("opened_at", "opened_at"))
     )
 
