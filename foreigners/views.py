@@ -316,6 +316,12 @@ def _child_form(kind, request, foreigner, instance=None):
     kwargs = {"instance": instance}
     if kind == "permit":
         kwargs["foreigner"] = foreigner
+        # "Extend" on a permit opens the new-permit form filled from it (?extends=<permit id>).
+        extends = _cursor(request.GET.get("extends"))
+        if instance is None and extends is not None:
+            previous = foreigner.permits.filter(pk=extends).first()
+            if previous is not None:
+                kwargs["initial"] = services.extension_initial(previous)
     if kind == "residence":
         kwargs["user"] = request.user
     return conf["form"](request.POST or None, **kwargs)
