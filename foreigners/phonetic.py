@@ -13,8 +13,8 @@ in Indonesia:
 
 So Mohamad, Muhammad, Mohammed, Mohammadi and Mehmet all key ``mmd``, Evens and Evans ``afns``,
 Achmad and Ahmad ``amd``, Soekarno and Sukarno ``skrn``: a vowel typo or a transliteration
-changes the word but not its key. Words in a script without Latin letters have no key (they are
-matched by their normalised form only).
+changes the word but not its key. Words in a script without Latin letters, and words with digits,
+have no key (they are matched by their normalised form only).
 
 Why this and not trigrams: ``pg_trgm`` (and ``fuzzystrmatch``) are not in the embedded
 PostgreSQL (pgserver), and a trigram table of our own costs about ten rows per name word (tens
@@ -55,7 +55,10 @@ _DOUBLES = re.compile(r"(.)\1+")
 
 
 def word_key(word: str) -> str:
-    """The phonetic key of one normalised word ('' when it has no Latin letter)."""
+    """The phonetic key of one normalised word ('' when it has no Latin letter, or a digit:
+    a word with digits is a code, matched as typed)."""
+    if any(c.isdigit() for c in word):
+        return ""
     word = "".join(c for c in word if "a" <= c <= "z")
     if not word:
         return ""

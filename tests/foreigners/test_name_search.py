@@ -49,6 +49,13 @@ def test_different_names_keep_different_keys(one, other):
     assert word_key(one) != word_key(other)
 
 
+def test_words_with_digits_are_matched_as_typed(polres_officer):
+    assert word_key("nm6q") == ""
+    person("Test", "Nm6q")
+    person("Test", "Nm7q")
+    assert found(polres_officer, "nm6q") == ["Test Nm6q"]
+
+
 def test_keys_are_written_with_the_name_and_follow_a_rename(polres_officer):
     amelia = person("Amelia", "Evans")
     assert Foreigner.objects.get(pk=amelia.pk).name_keys == "0aml 0afns"
