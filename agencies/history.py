@@ -11,13 +11,15 @@ a field without a category is never shown). :func:`timeline` turns events into e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pghistory
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
 from pghistory.models import Events
 
 if TYPE_CHECKING:  # models.py imports this module: the policy module would be a cycle
@@ -32,6 +34,9 @@ class Tracked:
     # (a residence in another kecamatan stays hidden with the residence).
     scope_field: str = ""
     model: type[models.Model] | None = None  # the tracked model (events name it by label)
+    # field → how a stored value reads (a rule code's title); fields with choices show their
+    # label and dates are shown as dates without it: a history never shows a raw code.
+    display: dict[str, Callable[[Any], str]] = field(default_factory=dict)
 
 
 TRACKED: dict[str, Tracked] = {}  # event model label → what a reader may see of it
@@ -44,6 +49,7 @@ def track(
     fields: dict[str, str],
     exclude=(),
     scope_field: str = "",
+    display: dict[str, Callable[[Any], str]] | None = None,
 ):
     """Install insert / update / delete history triggers on ``model``. ``updated_at`` is left
     out, so touching only it records nothing."""
@@ -56,7 +62,11 @@ def track(
     )(model)
     event_model = model.pgh_event_model
     TRACKED[event_model._meta.label] = Tracked(
-        category=category, fields=dict(fields), scope_field=scope_field, model=model
+        category=category,
+        fields=dict(fields),
+        scope_field=scope_field,
+        model=model,
+        display=dict(display or {}),
     )
     return model
 
@@ -114,13 +124,18 @@ def timeline(access: Access, events: Events, *, among, limit: int = 100) -> list
             if not pairs:
                 continue  # nothing this reader may see changed
             changes = [
-                Change(columns[k], _label(model, columns[k]), old, new)
+                Change(
+                    columns[k],
+                    _label(model, columns[k]),
+                    _value(spec, columns[k], old),
+                    _value(spec, columns[k], new),
+                )
                 for k, (old, new) in pairs.items()
             ]
         else:
             data = row.pgh_data or {}
             changes = [
-                Change(name, _label(model, name), None, data[column])
+                Change(name, _label(model, name), None, _value(spec, name, data[column]))
                 for column, name in columns.items()
                 if data.get(column) not in (None, "")
             ]
@@ -146,6 +161,26 @@ def _label(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def _value(spec: Tracked, name: str, raw):
+    """A stored value as the reader should see it: a choice's label, a date as a date, or what
+    the registering app's ``display`` makes of it."""
+    if raw in (None, ""):
+        return raw
+    if name in spec.display:
+        return spec.display[name](raw)
+    try:
+        model_field = spec.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return raw
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(raw, raw)
+    if isinstance(raw, str) and isinstance(model_field, models.DateTimeField):
+        return parse_datetime(raw) or raw
+    if isinstance(raw, str) and isinstance(model_field, models.DateField):
+        return parse_date(raw) or raw
+    return raw
 
 
 def _context_user(row) -> int | None:

@@ -43,7 +43,7 @@ from .forms import (
     SightingFilterForm,
     SightingForm,
 )
-from .models import Flag, Sighting, SightingComment, SightingPhoto
+from .models import Flag, Sighting, SightingComment, SightingPhoto, rule_title
 from .rules import RULES
 from .selectors import (
     actionable_flags,
@@ -53,7 +53,6 @@ from .selectors import (
     with_person_visibility,
     with_record_visibility,
 )
-from .templatetags.reports_tags import rule_title
 
 
 @login_required

@@ -4,6 +4,8 @@ SQL — and the record's page shows the timeline masked by the reader's policy."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -14,6 +16,7 @@ from agencies.history import timeline
 from foreigners.models import Foreigner, Residence, TravelDocument
 from foreigners.selectors import PERSON_ROWS, person_history
 from reports.models import Flag, Sighting
+from reports.rules import RULES
 from tests.factories import (
     FlagFactory,
     ForeignerFactory,
@@ -181,3 +184,22 @@ def test_residence_history_outside_the_readers_scope_is_hidden(
         "Jl. Soreang",
         "Jl. Ujung Rahasia",
     }
+
+
+def test_history_shows_labels_and_dates_not_stored_codes(regions, kanim_officer):
+    f = ForeignerFactory(residence_region_id="73.72.03.1001")
+    flag = FlagFactory(
+        foreigner=f,
+        subject_type=Flag.SubjectType.FOREIGNER,
+        subject_id=f.pk,
+        rule="permit.overstay",
+    )
+    Flag.objects.filter(pk=flag.pk).update(state=Flag.State.ACKNOWLEDGED)
+    ResidenceFactory(foreigner=f, region_id="73.72.03.1001", from_date="2024-02-01")
+    access = access_for(kanim_officer)
+    entries = timeline(access, Events.objects.tracks(flag), among=[Flag])
+    entries += timeline(access, person_history(f), among=PERSON_ROWS)
+    shown = [(c.field, c.old, c.new) for e in entries for c in e.changes]
+    assert ("rule", None, str(RULES["permit.overstay"].title)) in shown
+    assert ("state", Flag.State.OPEN.label, Flag.State.ACKNOWLEDGED.label) in shown
+    assert ("from_date", None, dt.date(2024, 2, 1)) in shown
