@@ -11,13 +11,15 @@ a field without a category is never shown). :func:`timeline` turns events into e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import pghistory
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
 from pghistory.models import Events
 
 from .registry import shareable
@@ -38,6 +40,9 @@ class Tracked:
     # who sees that record (agencies.registry), like the record's own page.
     references: dict[str, str] = field(default_factory=dict)
     model: type[models.Model] | None = None  # the tracked model (events name it by label)
+    # field → how a stored value reads (a rule code's title); fields with choices show their
+    # label and dates are shown as dates without it: a history never shows a raw code.
+    display: dict[str, Callable[[Any], str]] = field(default_factory=dict)
 
 
 TRACKED: dict[str, Tracked] = {}  # event model label → what a reader may see of it
@@ -52,6 +57,7 @@ def track(
     scope_field: str = "",
     region_fields: tuple[str, ...] = (),
     references: dict[str, str] | None = None,
+    display: dict[str, Callable[[Any], str]] | None = None,
 ):
     """Install insert / update / delete history triggers on ``model``. ``updated_at`` is left
     out, so touching only it records nothing."""
@@ -70,6 +76,7 @@ def track(
         region_fields=tuple(region_fields),
         references=dict(references or {}),
         model=model,
+        display=dict(display or {}),
     )
     return model
 
@@ -169,7 +176,8 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
         new_ok = _readable(reader, spec, model, name, new_side, visible_refs)
         if row.pgh_label != "update":
             if new_ok:
-                changes.append(Change(name, _label(model, name), None, new_side.get(column)))
+                value = _value(spec, name, new_side.get(column))
+                changes.append(Change(name, _label(model, name), None, value))
             continue
         old_ok = _readable(reader, spec, model, name, old_side, visible_refs)
         if not (new_ok or old_ok):
@@ -178,8 +186,8 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
             Change(
                 name,
                 _label(model, name),
-                old_side.get(column) if old_ok else None,
-                new_side.get(column) if new_ok else None,
+                _value(spec, name, old_side.get(column)) if old_ok else None,
+                _value(spec, name, new_side.get(column)) if new_ok else None,
                 old_hidden=not old_ok,
                 new_hidden=not new_ok,
             )
@@ -194,6 +202,26 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
         user=users.get(_context_user(row), ""),
         changes=changes,
     )
+
+
+def _value(spec: Tracked, name: str, raw):
+    """A stored value as the reader should see it: a choice's label, a date as a date, or what
+    the registering app's ``display`` makes of it."""
+    if raw in (None, ""):
+        return raw
+    if name in spec.display:
+        return spec.display[name](raw)
+    try:
+        model_field = spec.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return raw
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(raw, raw)
+    if isinstance(raw, str) and isinstance(model_field, models.DateTimeField):
+        return parse_datetime(raw) or raw
+    if isinstance(raw, str) and isinstance(model_field, models.DateField):
+        return parse_date(raw) or raw
+    return raw
 
 
 def _field_columns(model, spec: Tracked) -> dict[str, str]:

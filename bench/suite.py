@@ -697,12 +697,13 @@ def hand_sql(access, words: list[str]) -> tuple[str, list] | None:
         group_params = [access.group_id, perm]
     name, name_params = "", []
     if words:
-        # The expression of the GIN index foreigner_name_words_idx.
+        # The expression of the GIN index foreigner_name_search_idx (words and phonetic keys).
         name = (
-            "to_tsvector('simple'::regconfig, COALESCE(f.search_name, '')::text) "
-            "@@ to_tsquery('simple'::regconfig, %s) AND "
+            "to_tsvector('simple'::regconfig, COALESCE(f.search_name, '') || ' ' "
+            "|| COALESCE(f.name_keys, '')) @@ to_tsquery('simple'::regconfig, %s) AND "
         )
-        name_params = [" & ".join(f"{w}:*" for w in words)]
+        tsquery = find("name_tsquery", ["foreigners.selectors"])
+        name_params = [tsquery(words) if tsquery else " & ".join(f"{w}:*" for w in words)]
     sql = (
         "SELECT f.id, f.given_names, f.family_name, f.sex, f.birth_date, f.nationality "
         f"FROM foreigners_foreigner f WHERE {name}({scope_f}"

@@ -17,7 +17,8 @@ Guarantees (tested in ``tests/foreigners/test_synthetic.py``):
   bijective scramble of the row's own (reserved, hence new) id; numbers already in the database
   that a scramble would produce are passed in ``taken`` and skipped.
 * Every check and unique constraint of ``foreigners.models`` holds; ``search_name`` is
-  :func:`foreigners.models.normalize_name` of the name, as ``Foreigner.save`` stores it.
+  :func:`foreigners.models.normalize_name` of the name and ``name_keys`` its phonetic keys
+  (:func:`foreigners.phonetic.name_keys`), as ``Foreigner.save`` stores them.
 
 Dates are relative to ``profile.today`` so that "expires within 30 days" or "overstayed 45 days"
 hold on the day the data is generated.
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 
 from agencies.models import Region
 from foreigners.models import normalize_name
+from foreigners.phonetic import name_keys
 
 from .synthetic_agencies import PAREPARE, PAREPARE_WEIGHT, PROVINCE_WEIGHT
 
@@ -61,7 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id created_at updated_at kind name nib nik address region_id phone".split()
     ),
     "foreigners_foreigner": (
-        "id created_at updated_at family_name given_names search_name sex birth_date "
+        "id created_at updated_at family_name given_names search_name name_keys sex birth_date "
         "birth_place nationality photo occupation version residence_region_id"
     ).split(),
     "foreigners_traveldocument": (
@@ -511,7 +513,7 @@ def foreigner_chunk(
         _chooser(profile.nationalities),
         _chooser(profile.refugee_nationalities),
     )
-    search_names: dict[tuple[str, str], str] = {}
+    search_names: dict[tuple[str, str], tuple[str, str]] = {}
     # Employers are companies or institutions (schools, universities); families are persons.
     ids = profile.sponsor_ids
     sponsor_pools = {
@@ -548,9 +550,11 @@ def foreigner_chunk(
         if rand() < 0.3:
             given = f"{given} {choice(males if sex == 'M' else females)}"
         key = (given, family)
-        search = search_names.get(key)
-        if search is None:
-            search = search_names[key] = normalize_name(f"{given} {family}")
+        names = search_names.get(key)
+        if names is None:
+            search = normalize_name(f"{given} {family}")
+            names = search_names[key] = (search, name_keys(search))
+        search, keys = names
         birth = T - randint(18 * 365, 72 * 365)
         birth_place = choice(_BIRTH_PLACES.get(nationality, [""]))
         code, lat, lon = rng.choices(places, cum_weights=cum_places)[0]
@@ -671,7 +675,7 @@ def foreigner_chunk(
 
         current = NULL if departed else code
         f_out.append(
-            f"{fid}\t{now}\t{now}\t{family}\t{given}\t{search}\t{sex}\t{day(birth)}"
+            f"{fid}\t{now}\t{now}\t{family}\t{given}\t{search}\t{keys}\t{sex}\t{day(birth)}"
             f"\t{birth_place}\t{nationality}\t\t{occupation}\t1\t{current}\n"
         )
         people.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -68,6 +69,14 @@ class ForeignerFilterSet(PolicyFilterSet):
         min_value=1,
         max_value=366,
     )
+    # The day the permit criteria are judged on (default today): the dashboard's figures of a
+    # past period drill down with its last day.
+    as_of = django_filters.DateFilter(
+        label=_("On the day"),
+        method="filter_as_of",
+        # ISO whatever the language: <input type=date> accepts nothing else.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -84,6 +93,7 @@ class ForeignerFilterSet(PolicyFilterSet):
         "permit_kind": C.PERMIT_STATUS,
         "permit_status": C.PERMIT_STATUS,
         "expiring_within": C.PERMIT_STATUS,
+        "as_of": C.PERMIT_STATUS,
         "kecamatan": C.RESIDENCE,
         "document_number": C.DOCUMENT,
         "ordering": C.IDENTITY,
@@ -106,6 +116,12 @@ class ForeignerFilterSet(PolicyFilterSet):
     def filter_nationality(self, qs, name, value):
         return qs.filter(nationality=value.upper())
 
+    def _day(self) -> dt.date:
+        return self.form.cleaned_data.get("as_of") or timezone.localdate()
+
+    def filter_as_of(self, qs, name, value):
+        return qs  # read by the permit criteria (_day)
+
     def filter_permit_kind(self, qs, name, value):
         return qs.filter(
             Exists(
@@ -116,17 +132,17 @@ class ForeignerFilterSet(PolicyFilterSet):
         )
 
     def filter_permit_status(self, qs, name, value):
-        return qs.filter(permit_status_q(value, timezone.localdate()))
+        return qs.filter(permit_status_q(value, self._day()))
 
     def filter_expiring_within(self, qs, name, value):
-        today = timezone.localdate()
+        day = self._day()
         return qs.filter(
             Exists(
                 StayPermit.objects.filter(
                     foreigner=OuterRef("pk"),
                     status=StayPermit.Status.ACTIVE,
-                    valid_until__gte=today,
-                    valid_until__lte=today + dt.timedelta(days=int(value)),
+                    valid_until__gte=day,
+                    valid_until__lte=day + dt.timedelta(days=int(value)),
                 )
             )
         )

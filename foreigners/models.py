@@ -26,6 +26,7 @@ from agencies.models import ShareRowFields, pattern_index, region_code_field
 from agencies.validators import validate_date_in_range, validate_not_in_future
 
 from .countries import COUNTRY_CHOICES, validate_country
+from .phonetic import name_keys
 
 COUNTRY_LABELS = dict(COUNTRY_CHOICES)
 
@@ -99,6 +100,11 @@ class ForeignerQuerySet(models.QuerySet):
         return visible_foreigners(user, shares=shares, base=self)
 
 
+# The searched text of a name: its words and their phonetic keys. Queries must use this very
+# expression for PostgreSQL to use foreigner_name_search_idx.
+NAME_SEARCH_VECTOR = SearchVector("search_name", "name_keys", config="simple")
+
+
 class Foreigner(TimestampedModel):
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
@@ -108,6 +114,8 @@ class Foreigner(TimestampedModel):
     family_name = models.CharField(_("family name"), max_length=100)
     given_names = models.CharField(_("given names"), max_length=150, blank=True)
     search_name = models.CharField(max_length=260, editable=False, db_index=True)
+    # Phonetic keys of the name's words (foreigners.phonetic), kept with search_name.
+    name_keys = models.CharField(max_length=260, editable=False, blank=True, default="")
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(
         _("date of birth"), validators=[validate_date_in_range, validate_not_in_future]
@@ -137,9 +145,9 @@ class Foreigner(TimestampedModel):
         indexes = [
             pattern_index("residence_region", "foreigner_region_prefix_idx"),
             pattern_index("search_name", "foreigner_name_prefix_idx"),
-            # Word-prefix name search ("partial" match on any word start) without pg_trgm,
-            # which the embedded PostgreSQL lacks: a GIN index over the words of the name.
-            GinIndex(SearchVector("search_name", config="simple"), name="foreigner_name_words_idx"),
+            # Tolerant name search without pg_trgm, which the embedded PostgreSQL lacks: one GIN
+            # index over the words of the name and their phonetic keys (foreigners.phonetic).
+            GinIndex(NAME_SEARCH_VECTOR, name="foreigner_name_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -152,9 +160,10 @@ class Foreigner(TimestampedModel):
 
     def save(self, *args, **kwargs):
         self.search_name = normalize_name(f"{self.given_names} {self.family_name}")
+        self.name_keys = name_keys(self.search_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and ({"given_names", "family_name"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+            kwargs["update_fields"] = {*update_fields, "search_name", "name_keys"}
         super().save(*args, **kwargs)
 
     @property
@@ -684,6 +693,8 @@ _IDENTITY = [
 track(
     Foreigner,
     category=Category.IDENTITY,
+    # Derived from the name, which the history already holds.
+    exclude=("name_keys",),
     fields={
         **dict.fromkeys(_IDENTITY, Category.IDENTITY),
         "occupation": Category.EMPLOYMENT,

@@ -4,14 +4,14 @@ The one enforcement point for foreigners: pages, API, exports, search, counts an
 start from :func:`visible_foreigners`. Visibility is computed in SQL (one statement with indexed
 EXISTS subqueries), never by filtering rows in Python.
 
-Name matching is *word-prefix*: every word typed must start a word of the name, in any order,
-ignoring case and accents ("mull jo" finds "Jörg Müller"). It runs on a GIN index over the words
-of ``search_name`` (``to_tsvector('simple', …)`` with ``word:*`` prefix queries), which core
-PostgreSQL provides; true infix matching ("üller") would need pg_trgm, which the embedded
-PostgreSQL lacks, and an unindexed ``LIKE '%…%'`` scans every row at national scale. Officers
-type the beginnings of names, so word-prefix matches how they search.
+Name matching is *tolerant* and ranked (:func:`name_filter`): every word typed must match a word
+of the name, in any order, ignoring case and accents, either by its beginning ("mull jo" finds
+"Jörg Müller") or by its phonetic key (:mod:`foreigners.phonetic`: "Amelia Evens" finds "Amelia
+Evans", "Mohamad" finds "Muhammad" and "Mohammadi"). Both run on one GIN index over the name's
+words and keys; literal matches rank above phonetic ones.
 
-The list pages by keyset on its order (``search_name, id``): see :mod:`agencies.pagination`.
+The list pages by keyset on its order (``search_name, id``, or the rank first for a name search):
+see :mod:`agencies.pagination`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from pghistory.models import Events
 
@@ -28,6 +39,7 @@ from agencies.access import Access, Category, access_for
 from agencies.pagination import keyset_page
 
 from .models import (
+    NAME_SEARCH_VECTOR,
     Foreigner,
     ForeignerGroupObjectPermission,
     ForeignerUserObjectPermission,
@@ -37,6 +49,7 @@ from .models import (
     TravelDocument,
     normalize_name,
 )
+from .phonetic import KEY_MARK, word_key
 from .registry import scope_contributors
 
 PAGE_SIZE = 25
@@ -96,19 +109,64 @@ def visible_foreigners(
 # --- Search ------------------------------------------------------------------------------------
 
 
+# More words than a name has would only slow the query down.
+NAME_WORDS_MAX = 8
+# The order of a name search, kept by the keyset pages: the rank first, then the name.
+NAME_ORDER = "name_order"
+
+
 def name_words(text: str) -> list[str]:
     """The normalised words of a search text, stripped of anything tsquery would parse."""
-    return [w for w in (re.sub(r"[^\w]", "", word) for word in normalize_name(text).split()) if w]
+    words = (re.sub(r"[\W_]", "", word) for word in normalize_name(text).split())
+    return [w for w in words if w][:NAME_WORDS_MAX]
+
+
+def name_tsquery(words: list[str]) -> str:
+    """The text search query (``to_tsquery('simple', …)``) of :func:`name_words`: each word as
+    a prefix of a name word or by its phonetic key, all words required."""
+    terms = []
+    for word in words:
+        key = word_key(word)
+        terms.append(f"({word}:* | {KEY_MARK}{key})" if key else f"{word}:*")
+    return " & ".join(terms)
 
 
 def name_filter(qs: QuerySet[Foreigner], text: str) -> QuerySet[Foreigner]:
+    """People whose name matches every word of ``text``, best first.
+
+    A word matches a name word that starts with it or sounds like it (same phonetic key). The
+    rank counts 2 per word matched literally and 1 per word matched by sound only, so "Amelia
+    Evens" lists Amelia Evens before Amelia Evans, and both before Emilia Evans. The result is
+    ordered by (rank, name, id), as :data:`NAME_ORDER` and ``id``; one indexed lookup
+    (foreigner_name_search_idx) finds the candidates, the rank is computed on those only.
+    """
     words = name_words(text)
     if not words:
         return qs
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-    # The expression must equal the index's (foreigner_name_words_idx) for PostgreSQL to use it.
-    return qs.annotate(name_words=SearchVector("search_name", config="simple")).filter(
-        name_words=query
+    query = SearchQuery(name_tsquery(words), search_type="raw", config="simple")
+    literal = (
+        When(
+            name_search=SearchQuery(f"{word}:*", search_type="raw", config="simple"),
+            then=Value(2),
+        )
+        for word in words
+    )
+    rank = sum(
+        (Case(when, default=Value(1), output_field=IntegerField()) for when in literal),
+        start=Value(0),
+    )
+    # A string that sorts like (-rank, search_name), so the keyset pager can use it as its key.
+    order = Concat(
+        LPad(Cast(Value(99) - rank, CharField()), 2, Value("0")),
+        Value(" "),
+        "search_name",
+        output_field=CharField(),
+    )
+    return (
+        qs.annotate(name_search=NAME_SEARCH_VECTOR)
+        .filter(name_search=query)
+        .annotate(name_rank=rank, **{NAME_ORDER: order})
+        .order_by(NAME_ORDER, "id")
     )
 
 
@@ -147,9 +205,10 @@ def permit_status_q(status: str, today: dt.date) -> Q:
 
 
 def foreigner_page(qs: QuerySet[Foreigner], *, after: int | None = None, before: int | None = None):
-    """One page of the foreigner list in (search_name, id) order (keyset, see
-    :mod:`agencies.pagination`)."""
-    return keyset_page(qs, key="search_name", size=PAGE_SIZE, after=after, before=before)
+    """One page of the foreigner list in (search_name, id) order, or best match first after a
+    name search (keyset, see :mod:`agencies.pagination`)."""
+    key = NAME_ORDER if NAME_ORDER in qs.query.annotations else "search_name"
+    return keyset_page(qs, key=key, size=PAGE_SIZE, after=after, before=before)
 
 
 def person_history(foreigner: Foreigner):

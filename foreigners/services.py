@@ -185,11 +185,37 @@ def _permit_chain_check(permit: StayPermit) -> None:
         )
 
 
+# What an extension keeps of the permit it extends unless the extension says otherwise: the same
+# kind of stay, for the same purpose, under the same sponsor (the guarantor stays answerable,
+# UU 6/2011 Pasal 63).
+EXTENSION_CARRIED_FIELDS = ("kind", "visa_index", "sponsor", "purpose")
+
+
+def extension_initial(previous: StayPermit) -> dict[str, Any]:
+    """The starting values of an extension of ``previous``: its carried fields, the link, and a
+    validity starting the day after it ends."""
+    return {
+        **{name: getattr(previous, name) for name in EXTENSION_CARRIED_FIELDS},
+        "extends": previous,
+        "valid_from": previous.valid_until + dt.timedelta(days=1),
+    }
+
+
 @transaction.atomic
 def permit_create(*, foreigner: Foreigner, data: dict[str, Any]) -> StayPermit:
     """Record a stay permit. When it ``extends`` an earlier permit, that one is marked
-    *extended* (superseded) so the chain has exactly one active end."""
+    *extended* (superseded) so the chain has exactly one active end, and the new permit carries
+    over what it leaves empty of :data:`EXTENSION_CARRIED_FIELDS` (the sponsor above all: the
+    permit form does not ask for it)."""
     permit = StayPermit(foreigner=foreigner)
+    previous = data.get("extends")
+    if previous is not None:
+        carried = {
+            name: getattr(previous, name)
+            for name in EXTENSION_CARRIED_FIELDS
+            if data.get(name) in (None, "")
+        }
+        data = {**data, **carried}
     _assign(permit, data, PERMIT_FIELDS)
     _full_clean(permit)
     _permit_chain_check(permit)

@@ -124,7 +124,7 @@ def foreigner_list(request):
 @login_required
 @require_GET
 def foreigner_lookup(request):
-    """Up to ten visible foreign nationals whose name words start with ``q`` (for pickers)."""
+    """Up to ten visible foreign nationals whose name matches ``q``, best first (for pickers)."""
     q = (request.GET.get("q") or "").strip()
     rows = []
     if len(q) >= 2:
@@ -136,7 +136,7 @@ def foreigner_lookup(request):
                 "nationality": f.nationality,
                 "born": f.birth_date.year,
             }
-            for f in qs.order_by("search_name", "id")[:10]
+            for f in qs[:10]  # best match first (name_filter)
         ]
     audit_read(request, shown={"foreigner": [row["id"] for row in rows]})
     return JsonResponse({"results": rows})
@@ -317,6 +317,12 @@ def _child_form(kind, request, foreigner, instance=None):
     kwargs = {"instance": instance}
     if kind == "permit":
         kwargs["foreigner"] = foreigner
+        # "Extend" on a permit opens the new-permit form filled from it (?extends=<permit id>).
+        extends = _cursor(request.GET.get("extends"))
+        if instance is None and extends is not None:
+            previous = foreigner.permits.filter(pk=extends).first()
+            if previous is not None:
+                kwargs["initial"] = services.extension_initial(previous)
     if kind == "residence":
         kwargs["user"] = request.user
     return conf["form"](request.POST or None, **kwargs)

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr, TruncWeek
 from django.utils import timezone
 
 from agencies.access import Category, access_for
-from agencies.models import Region
+from agencies.models import Region, region_prefix_q
 from foreigners.models import StayPermit
 from foreigners.selectors import visible_foreigners
 
@@ -25,12 +25,33 @@ def _kecamatan_code(field: str):
     return Substr(field, 1, 8)
 
 
-def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
-    """The supervisor dashboard's tables, each computed with one aggregate query."""
+def dashboard_figures(
+    user,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    area: str = "",
+    weeks: int = 12,
+) -> dict:
+    """The supervisor dashboard's tables for a period and an area, each computed with one
+    aggregate query.
+
+    The period (default: the ``weeks`` weeks ending today) bounds every dated figure: sightings
+    observed and alerts opened in it; permits are counted as on its last day (valid then,
+    ending within 30 days after it). The area (a kecamatan or kelurahan code; the caller offers
+    only those in the user's scope) narrows people and their permits and alerts by the person's
+    current residence, and sightings by where they were seen; it needs the residence category,
+    so it is ignored for a user who may not read residences (no side channel).
+    """
     access = access_for(user)
-    today = today or timezone.localdate()
+    date_to = date_to or timezone.localdate()
+    date_from = date_from or date_to - dt.timedelta(weeks=weeks, days=-1)
+    if not access.can_read(Category.RESIDENCE):
+        area = ""
     foreigners = visible_foreigners(user)
-    figures: dict = {"today": today}
+    if area:
+        foreigners = foreigners.filter(region_prefix_q("residence_region", area))
+    figures: dict = {"today": date_to, "date_from": date_from, "date_to": date_to, "area": area}
     figures["total_foreigners"] = foreigners.count()
     figures["by_nationality"] = list(
         foreigners.values("nationality").annotate(n=Count("id")).order_by("-n", "nationality")[:15]
@@ -48,33 +69,41 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
         )
     if access.can_read(Category.PERMIT_STATUS):
         permits = StayPermit.objects.filter(
-            foreigner__in=foreigners,
-            status=StayPermit.Status.ACTIVE,
-            valid_until__gte=today,
+            foreigner__in=foreigners, status=StayPermit.Status.ACTIVE, valid_until__gte=date_to
         )
         figures["by_permit_kind"] = list(
-            permits.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+            permits.filter(valid_from__lte=date_to)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .order_by("-n", "kind")
         )
-        expiring = permits.filter(valid_until__lte=today + dt.timedelta(days=30))
+        expiring = permits.filter(valid_until__lte=date_to + dt.timedelta(days=30))
         figures["expiring"] = list(
             expiring.select_related("foreigner").order_by("valid_until", "id")[:20]
         )
         figures["expiring_count"] = expiring.count()
     if access.can_read(Category.FLAG):
+        flags = visible_flags(user).filter(
+            state__in=Flag.OPEN_STATES,
+            opened_at__date__gte=date_from,
+            opened_at__date__lte=date_to,
+        )
+        if area:
+            flags = flags.filter(foreigner__in=foreigners.values("pk"))
         figures["open_flags_by_rule"] = list(
-            visible_flags(user)
-            .filter(state__in=Flag.OPEN_STATES)
-            .values("rule")
-            .annotate(n=Count("id"))
-            .order_by("-n", "rule")
+            flags.values("rule").annotate(n=Count("id")).order_by("-n", "rule")
         )
     sighting_kecamatan = []
     if access.can_read(Category.SIGHTING):
-        sightings = visible_sightings(user)
-        start = today - dt.timedelta(weeks=weeks - 1, days=today.weekday())
+        sightings = visible_sightings(user).filter(
+            observed_at__date__gte=date_from, observed_at__date__lte=date_to
+        )
+        if area:
+            sightings = sightings.filter(region_prefix_q("region", area))
+        start = date_from - dt.timedelta(days=date_from.weekday())
+        count = (date_to - start).days // 7 + 1
         per_week = dict(
-            sightings.filter(observed_at__date__gte=start)
-            .annotate(week=TruncWeek("observed_at"))
+            sightings.annotate(week=TruncWeek("observed_at"))
             .values_list("week")
             .annotate(n=Count("id"))
             .values_list("week", "n")
@@ -82,11 +111,12 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
         per_week = {k.date() if hasattr(k, "date") else k: v for k, v in per_week.items()}
         figures["sightings_per_week"] = [
             {
-                "week": start + dt.timedelta(weeks=i),
-                "week_end": start + dt.timedelta(weeks=i, days=6),
+                # The drill-down's days: the week clipped to the period.
+                "week": max(start + dt.timedelta(weeks=i), date_from),
+                "week_end": min(start + dt.timedelta(weeks=i, days=6), date_to),
                 "n": per_week.get(start + dt.timedelta(weeks=i), 0),
             }
-            for i in range(weeks)
+            for i in range(count)
         ]
         figures["sightings_max"] = max([w["n"] for w in figures["sightings_per_week"]] + [1])
         sighting_kecamatan = list(
@@ -102,7 +132,7 @@ def dashboard_figures(user, *, today=None, weeks: int = 12) -> dict:
                 "ref": s["reference"],
                 "activity": s["activity"],
             }
-            for s in sightings.filter(latitude__isnull=False, observed_at__date__gte=start)
+            for s in sightings.filter(latitude__isnull=False)
             .order_by("-observed_at")
             .values("latitude", "longitude", "reference", "activity")[:500]
         ]

@@ -11,6 +11,7 @@ different sets.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -25,22 +26,30 @@ from .dashboard import dashboard_figures
 log = logging.getLogger(__name__)
 
 
-def dashboard_figures_cached(user) -> dict:
-    """:func:`dashboard_figures` for ``user``, at most ``DASHBOARD_CACHE_SECONDS`` old."""
+def dashboard_figures_cached(user, *, date_from: dt.date, date_to: dt.date, area: str = "") -> dict:
+    """:func:`dashboard_figures` for ``user``, the period and the area, at most
+    ``DASHBOARD_CACHE_SECONDS`` old (one entry per user, period and area)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
+
+    def compute():
+        return dashboard_figures(user, date_from=date_from, date_to=date_to, area=area)
+
     # Inside a transaction (a test's, or a caller's) the figures must reflect its own
     # uncommitted rows: neither read nor fill the cache there.
     if seconds <= 0 or connection.in_atomic_block:
-        return dashboard_figures(user)
+        return compute()
     try:
         version = cache.get(ACCESS_VERSION_KEY)
-        key = f"dashboard:{user.pk}:{version}:{timezone.localdate().isoformat()}"
+        key = (
+            f"dashboard:{user.pk}:{version}:{timezone.localdate().isoformat()}"
+            f":{date_from.isoformat()}:{date_to.isoformat()}:{area}"
+        )
         figures = cache.get(key) if version is not None else None
     except Exception:  # the cache is unreachable: compute, as without it
         log.warning("cache unreachable; computing the dashboard of user %s", user.pk)
-        return dashboard_figures(user)
+        return compute()
     if figures is None:
-        figures = dashboard_figures(user)
+        figures = compute()
         if version is not None:
             try:
                 cache.set(key, figures, timeout=seconds)

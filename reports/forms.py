@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
@@ -188,6 +189,22 @@ class CommentForm(forms.Form):
     )
 
 
+class AreaChoiceField(forms.ChoiceField):
+    """A kecamatan from the choices, or a kelurahan inside one of them (a dashboard figure of a
+    kelurahan drills down to the lists with that kelurahan: codes are materialised paths)."""
+
+    def valid_value(self, value):
+        if super().valid_value(value):
+            return True
+        value = str(value)
+        kecamatan = value[:8]
+        return (
+            len(value) == 13
+            and super().valid_value(kecamatan)
+            and Region.objects.filter(code=value, level=Region.Level.KELURAHAN).exists()
+        )
+
+
 class PeriodAreaForm(forms.Form):
     """Period and area filters shared by the alert and sighting lists and the dashboard, so a
     dashboard figure's link lands on the list with the same period and area."""
@@ -201,7 +218,7 @@ class PeriodAreaForm(forms.Form):
     )
     # category residence (a person's kecamatan) / sighting (where it was seen): the field is
     # removed for a user who may not read it (see __init__)
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
+    kecamatan = AreaChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
 
     def __init__(self, *args, user, area: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +243,64 @@ class PeriodAreaForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
+
+
+# The dashboard's default period (its 12-week chart) and its longest one.
+DASHBOARD_WEEKS = 12
+DASHBOARD_MAX_DAYS = 366
+
+
+class DashboardForm(PeriodAreaForm):
+    """The dashboard's period (default: the last twelve weeks, at most a year, ending at the
+    latest today) and area (a kecamatan of the user's scope, and optionally one of its
+    kelurahan; a camat's scope is their own kecamatan). ``period`` and ``area`` are what every
+    figure is computed for: the defaults while the form has errors."""
+
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False, widget=FastSelect)
+
+    def __init__(self, *args, user, area: bool, **kwargs):
+        super().__init__(*args, user=user, area=area, **kwargs)
+        self.today = timezone.localdate()
+        if not area:
+            del self.fields["kelurahan"]
+            return
+        choices = [("", _("Any"))]
+        kecamatan = self.data.get("kecamatan") or ""
+        if kecamatan and self.fields["kecamatan"].valid_value(kecamatan):
+            choices += [
+                (r.code, f"{r.name} ({r.code})")
+                for r in regions_in_scope(user, levels=[Region.Level.KELURAHAN]).filter(
+                    code__startswith=f"{kecamatan[:8]}."
+                )
+            ]
+        self.fields["kelurahan"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if end and end > self.today:
+            self.add_error("date_to", _("The period cannot end after today."))
+        end = end or self.today
+        if start and start <= end and (end - start).days >= DASHBOARD_MAX_DAYS:
+            self.add_error(
+                "date_from",
+                _("A period spans at most %(days)s days.") % {"days": DASHBOARD_MAX_DAYS},
+            )
+        return data
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("date_to") or self.today
+        start = data.get("date_from") or end - dt.timedelta(weeks=DASHBOARD_WEEKS, days=-1)
+        if (end - start).days >= DASHBOARD_MAX_DAYS:
+            start = end - dt.timedelta(days=DASHBOARD_MAX_DAYS - 1)
+        return start, end
+
+    @property
+    def area(self) -> str:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("kelurahan") or data.get("kecamatan") or ""
 
 
 class FlagFilterForm(PeriodAreaForm):

@@ -640,10 +640,23 @@ track(
     # The person a sighting names is shown only to who sees that person (as on the page).
     references={"foreigner": "foreigner"},
 )
+
+
+def rule_title(code: str) -> str:
+    """The translated title of a flag rule (``permit.overstay`` → "Overstay"); the code itself
+    for a rule that no longer exists."""
+    # Imported here: the rules import these models.
+    from .rules import RULES
+
+    rule = RULES.get(code)
+    return str(rule.title) if rule is not None and rule.title else code
+
+
 track(
     Flag,
     category=Category.FLAG,
     fields=dict.fromkeys(
         ["rule", "severity", "state", "closed_at", "close_reason", "closed_by"], Category.FLAG
     ),
+    display={"rule": rule_title},
 )

@@ -6,6 +6,8 @@ through :mod:`reports.services`, bad input re-renders the form with its messages
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +35,7 @@ from .figures import flag_evidence_live
 from .filters import flags_filtered
 from .forms import (
     CommentForm,
+    DashboardForm,
     FlagFilterForm,
     FlagResolveForm,
     LinkForm,
@@ -40,7 +43,7 @@ from .forms import (
     SightingFilterForm,
     SightingForm,
 )
-from .models import Flag, Sighting, SightingComment, SightingPhoto
+from .models import Flag, Sighting, SightingComment, SightingPhoto, rule_title
 from .rules import RULES
 from .selectors import (
     actionable_flags,
@@ -51,7 +54,6 @@ from .selectors import (
     with_record_visibility,
 )
 from .services.held_photos import HeldPhoto, photos_held, photos_hold, photos_release
-from .templatetags.reports_tags import rule_title
 
 
 @login_required
@@ -474,7 +476,36 @@ def flag_resolve(request, pk: int):
 @login_required
 @require_GET
 def dashboard(request):
-    figures = dashboard_figures_cached(request.user)
+    """The dashboard for a period and an area (reports.forms.DashboardForm: bad input is shown
+    as form errors and the default period used); every figure links to the list it counts with
+    the same period and area."""
+    access = access_for(request.user)
+    form = DashboardForm(
+        request.GET or None, user=request.user, area=access.can_read(Category.RESIDENCE)
+    )
+    date_from, date_to = form.period
+    area = form.area
+    figures = dashboard_figures_cached(
+        request.user, date_from=date_from, date_to=date_to, area=area
+    )
+    # Where each figure drills down, in the lists' own parameter names: people by residence,
+    # permits on the period's last day, alerts and sightings in the period (a figure's own
+    # criterion is appended to these prefixes).
+    area_q = {"kecamatan": area} if area else {}
+    queries = {
+        "people": (reverse("foreigner-list"), area_q),
+        "permits": (reverse("foreigner-list"), {**area_q, "as_of": date_to.isoformat()}),
+        "flags": (
+            reverse("flag-list"),
+            {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), **area_q},
+        ),
+        "sightings": (reverse("sighting-list"), area_q),
+    }
+    drill = {
+        name: f"{url}?{urlencode(query)}{'&' if query else ''}"
+        for name, (url, query) in queries.items()
+    }
+    drill["people_base"] = reverse("foreigner-list") + "?"  # the by-kecamatan rows' own area
     # Counts are aggregates; the expiring-permits list names people.
     audit_read(
         request,
@@ -491,5 +522,11 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"f": figures, "map_config": map_config, "task_rates": task_on_time_rates(request.user)},
+        {
+            "f": figures,
+            "form": form,
+            "drill": drill,
+            "map_config": map_config,
+            "task_rates": task_on_time_rates(request.user),
+        },
     )

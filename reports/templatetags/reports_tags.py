@@ -5,9 +5,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
+from foreigners.models import COUNTRY_LABELS, StayPermit
 from reports.evidence import evidence_label as _evidence_label
 from reports.figures import flag_evidence_live
 from reports.models import RuleSettings
+from reports.models import rule_title as models_rule_title
 from reports.reasons import flag_reason_for
 from reports.rules import RULES
 from reports.selectors import flag_quoted_visible
@@ -15,12 +17,20 @@ from reports.selectors import flag_quoted_visible
 register = template.Library()
 
 
+rule_title = register.filter("rule_title", models_rule_title)
+
+
 @register.filter
-def rule_title(code: str) -> str:
-    """The translated title of a flag rule (``permit.overstay`` → "Overstay"); the code itself
-    for a rule that no longer exists."""
-    rule = RULES.get(code)
-    return str(rule.title) if rule is not None and rule.title else code
+def bar_label(value: str, field: str) -> str:
+    """The reader's words for a dashboard bar's key: a country's name for a nationality code,
+    the permit kind's label for a kind, a rule's title for a rule code."""
+    if field == "nationality":
+        return str(COUNTRY_LABELS.get(value, value))
+    if field == "kind":
+        return str(dict(StayPermit.Kind.choices).get(value, value))
+    if field == "rule":
+        return rule_title(value)
+    return value
 
 
 @register.filter

@@ -15,6 +15,7 @@ from agencies.models import Officer, Region
 from devdata import synthetic_people as people_gen
 from devdata.synthetic_reports import CHUNK_TABLES, COLUMNS
 from foreigners.models import Foreigner, Movement, Residence, Sponsor, StayPermit, TravelDocument
+from foreigners.phonetic import name_keys
 from reports.models import Sighting
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,11 @@ def _first_ids() -> dict[str, int]:
             cursor.execute(f"SELECT min(id) FROM {table}")
             firsts[table] = cursor.fetchone()[0]
     return firsts
+
+
+def test_generated_people_carry_the_phonetic_keys_name_search_uses(dataset):
+    rows = Foreigner.objects.values_list("search_name", "name_keys")
+    assert rows and all(keys == name_keys(search) for search, keys in rows)
 
 
 def test_same_seed_gives_the_same_rows_whatever_the_worker_count():

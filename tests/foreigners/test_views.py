@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from foreigners import selectors
+from foreigners import selectors, services
 from foreigners.models import Foreigner, Residence, StayPermit
 from tests.factories import (
     ForeignerFactory,
     ResidenceFactory,
+    SponsorFactory,
     StayPermitFactory,
     TravelDocumentFactory,
 )
@@ -257,3 +258,64 @@ def test_extension_supersedes_the_previous_permit(client, kanim_officer, person)
     assert response.status_code == 302, response.content.decode()
     previous.refresh_from_db()
     assert previous.status == StayPermit.Status.EXTENDED
+
+
+def test_extension_carries_over_the_sponsor_and_fields_of_the_permit_it_extends(
+    client, kanim_officer, person
+):
+    previous = person.permits.get()
+    previous.sponsor = SponsorFactory()
+    previous.purpose = "Kepala teknisi PT Semen"
+    previous.save()
+    client.force_login(kanim_officer)
+    response = client.post(
+        reverse("permit-create", args=[person.pk]),
+        {
+            "kind": "ITAS",
+            "visa_index": "",
+            "number": "2C11AB0003",
+            "issued_on": timezone.localdate().isoformat(),
+            "valid_from": previous.valid_until.isoformat(),
+            "valid_until": (previous.valid_until + dt.timedelta(days=365)).isoformat(),
+            "status": "active",
+            "extends": previous.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    extension = person.permits.get(number="2C11AB0003")
+    assert (extension.sponsor, extension.visa_index, extension.purpose, extension.kind) == (
+        previous.sponsor,
+        "E23",
+        "Kepala teknisi PT Semen",
+        "ITAS",
+    )
+
+
+def test_a_new_permit_that_extends_nothing_carries_nothing_over(kanim_officer, person):
+    previous = person.permits.get()
+    previous.sponsor = SponsorFactory()
+    previous.save()
+    today = timezone.localdate()
+    permit = services.permit_create(
+        foreigner=person,
+        data={
+            "kind": "ITAS",
+            "number": "2C11AB0004",
+            "issued_on": today,
+            "valid_from": today,
+            "valid_until": today + dt.timedelta(days=30),
+        },
+    )
+    assert (permit.sponsor, permit.visa_index) == (None, "")
+
+
+def test_extend_link_opens_the_form_filled_from_the_permit(client, kanim_officer, person):
+    previous = person.permits.get()
+    client.force_login(kanim_officer)
+    detail = client.get(reverse("foreigner-detail", args=[person.pk])).content.decode()
+    url = f"{reverse('permit-create', args=[person.pk])}?extends={previous.pk}"
+    assert url.replace("&", "&amp;") in detail or url in detail
+    form = client.get(url).context["form"]
+    assert form.initial["extends"] == previous
+    assert form.initial["visa_index"] == "E23"
+    assert form.initial["valid_from"] == previous.valid_until + dt.timedelta(days=1)

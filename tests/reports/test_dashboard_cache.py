@@ -60,3 +60,15 @@ def test_no_cache_when_switched_off(client, kanim_supervisor, regions, settings)
     assert total(client) == 0
     ForeignerFactory(residence_region_id="73.72.03.1001")
     assert total(client) == 1
+
+
+def test_figures_are_kept_per_period_and_area(client, kanim_supervisor, regions):
+    ForeignerFactory(residence_region_id="73.72.03.1001")
+    ForeignerFactory(residence_region_id="73.72.02.1001")
+    client.force_login(kanim_supervisor)
+    assert total(client) == 2
+    soreang = client.get(DASHBOARD, {"kecamatan": "73.72.03"}).context["f"]
+    assert soreang["total_foreigners"] == 1  # not the cached figures of the whole area
+    assert total(client) == 2
+    earlier = client.get(DASHBOARD, {"date_to": "2026-01-31"}).context["f"]
+    assert earlier["date_to"].isoformat() == "2026-01-31"

@@ -171,10 +171,12 @@ def test_dashboard_figures_lead_to_the_lists_they_count(client, kanim_supervisor
     client.force_login(kanim_supervisor)
     dashboard = client.get(reverse("dashboard")).content.decode()
     foreigners = reverse("foreigner-list")
+    start = today - dt.timedelta(weeks=12, days=-1)
+    period = f"date_from={start.isoformat()}&amp;date_to={today.isoformat()}"
     for link in (
-        f'href="{foreigners}?expiring_within=30"',
+        f'href="{foreigners}?as_of={today.isoformat()}&amp;expiring_within=30"',
         f'href="{foreigners}?nationality=AUS"',
-        f'href="{reverse("flag-list")}?rule=permit.overstay"',
+        f'href="{reverse("flag-list")}?{period}&amp;rule=permit.overstay"',
     ):
         assert link in dashboard, link
     listed = client.get(foreigners, {"expiring_within": "30"}).context["page"].rows
