@@ -133,10 +133,11 @@
       });
       xhr.onload = function () {
         if (xhr.responseURL && xhr.responseURL.split("?")[0] !== form.action.split("?")[0]) {
-          window.location.assign(xhr.responseURL);
-          return;
+          // Saved: the request followed the redirect and holds the confirmation page. Show it
+          // under its own address instead of fetching it a second time.
+          window.history.replaceState(null, "", xhr.responseURL);
         }
-        // The form again, with its messages (and the photos kept by the server).
+        // The confirmation, or the form again with its messages (and the photos kept).
         document.open();
         document.write(xhr.responseText);
         document.close();
