@@ -144,11 +144,6 @@ def _permit_rows(user, params: QueryDict) -> QuerySet:
 
 
 def _sighting_rows(user, params: QueryDict) -> QuerySet:
-    params = params.copy()
-    # The sighting lists call the review status "status" (reports.views); the filter set
-    # "review_status".
-    if params.get("status") and not params.get("review_status"):
-        params["review_status"] = params["status"]
     qs, errors = sightings_filtered(user, params)
     return qs.none() if errors else qs
 

@@ -5,6 +5,7 @@ names are answered only through the people the user may see."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -26,42 +27,73 @@ def _nationality(value: str) -> str:
     return (value or "").strip().upper()[:3]
 
 
+def _period(label, field_name: str, lookup_expr: str):
+    # ISO values whatever the language: <input type=date> accepts nothing else.
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class SightingFilterSet(PolicyFilterSet):
+    """Filters of the sighting lists ("Sightings", "My reports", the review queue), the
+    sighting API and the sighting export."""
+
+    # The reporter's own handle on a report.
+    q = django_filters.CharFilter(
+        label=_("Reference number"), max_length=20, field_name="reference", lookup_expr="icontains"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Review status"),
+        choices=Sighting.ReviewStatus.choices,
+        field_name="review_status",
+        empty_label=_("Any"),
+    )
+    activity = django_filters.ChoiceFilter(
+        label=_("Activity"),
+        choices=Sighting.Activity.choices,
+        field_name="activity",
+        empty_label=_("Any"),
+    )
+    date_from = _period(_("From"), "observed_at", "date__gte")
+    date_to = _period(_("Until"), "observed_at", "date__lte")
     kecamatan = django_filters.CharFilter(
         label=_("Kecamatan"), method="filter_region", validators=REGION_VALIDATORS
     )
     nationality = django_filters.ChoiceFilter(
-        label=_("Nationality"), choices=COUNTRY_CHOICES, method="filter_nationality"
+        label=_("Nationality"),
+        choices=COUNTRY_CHOICES,
+        method="filter_nationality",
+        empty_label=_("Any"),
     )
-    activity = django_filters.ChoiceFilter(
-        label=_("Activity"), choices=Sighting.Activity.choices, field_name="activity"
-    )
-    review_status = django_filters.ChoiceFilter(
-        label=_("Review status"), choices=Sighting.ReviewStatus.choices, field_name="review_status"
-    )
-    observed_from = django_filters.DateFilter(
-        label=_("Observed from"), field_name="observed_at", lookup_expr="date__gte"
-    )
-    observed_until = django_filters.DateFilter(
-        label=_("Observed until"), field_name="observed_at", lookup_expr="date__lte"
+    mine = django_filters.BooleanFilter(
+        label=_("Only my reports"), widget=forms.CheckboxInput, method="filter_mine"
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"), fields=(("observed_at", "observed_at"), ("reference", "reference"))
     )
 
     filter_categories = {
-        # The sighting's own place: part of the sighting the user already sees.
+        "q": C.SIGHTING,
+        "status": C.SIGHTING,
+        "activity": C.SIGHTING,
+        # When it was observed (WITA days) and where: part of the sighting the user sees.
+        "date_from": C.SIGHTING,
+        "date_to": C.SIGHTING,
         "kecamatan": C.SIGHTING,
         # The apparent nationality (sighting) or the identified person's (identity, and only
         # for people the user may see).
         "nationality": C.SIGHTING,
-        "activity": C.SIGHTING,
-        "review_status": C.SIGHTING,
-        "observed_from": C.SIGHTING,
-        "observed_until": C.SIGHTING,
+        # The user's own reports.
+        "mine": C.SIGHTING,
         "ordering": C.SIGHTING,
     }
     ordering_categories = {"observed_at": C.SIGHTING, "reference": C.SIGHTING}
+    # The API's first names of these filters.
+    aliases = {"review_status": "status", "observed_from": "date_from", "observed_until": "date_to"}
+    periods = (("date_from", "date_to"),)
 
     class Meta(PolicyFilterSet.Meta):
         model = Sighting
@@ -74,6 +106,9 @@ class SightingFilterSet(PolicyFilterSet):
         code = _nationality(value)
         people = visible_foreigners(self.user).filter(nationality=code).values("pk")
         return qs.filter(Q(apparent_nationality=code) | Q(foreigner__in=people))
+
+    def filter_mine(self, qs, name, value):
+        return qs.filter(reporter=self.user) if value else qs
 
 
 class FlagFilterSet(PolicyFilterSet):
@@ -128,9 +163,14 @@ class FlagFilterSet(PolicyFilterSet):
         return qs.filter(foreigner__in=people.values("pk"))
 
 
+def sighting_filterset(user, params) -> SightingFilterSet:
+    """The filter set over the user's visible sightings (a page also shows its form)."""
+    return SightingFilterSet(params, visible_sightings(user), user=user)
+
+
 def sightings_filtered(user, params) -> tuple[QuerySet[Sighting], dict[str, list[str]]]:
     """Visible sightings matching ``params``, and the errors (then the queryset is empty)."""
-    return SightingFilterSet(params, visible_sightings(user), user=user).result()
+    return sighting_filterset(user, params).result()
 
 
 def flags_filtered(user, params) -> tuple[QuerySet[Flag], dict[str, list[str]]]:

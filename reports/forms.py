@@ -250,30 +250,6 @@ class FlagFilterForm(PeriodAreaForm):
         self.order_fields(self.field_order)
 
 
-class SightingFilterForm(PeriodAreaForm):
-    """Filters of the sighting lists (all sightings, my reports, the review queue)."""
-
-    # reference number: the reporter's own handle on a report (no personal data)
-    q = forms.CharField(label=_("Reference number"), required=False, max_length=20)
-    # category sighting: the list holds only sightings the user may read
-    status = forms.ChoiceField(
-        label=_("Review status"),
-        required=False,
-        choices=[("", _("Any"))] + list(Sighting.ReviewStatus.choices),
-    )
-    activity = forms.ChoiceField(
-        label=_("Activity"),
-        required=False,
-        choices=[("", _("Any"))] + list(Sighting.Activity.choices),
-    )
-    mine = forms.BooleanField(label=_("Only my reports"), required=False)
-    field_order = ["q", "status", "activity", "date_from", "date_to", "kecamatan", "mine"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.order_fields(self.field_order)
-
-
 class FlagResolveForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

@@ -18,26 +18,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
-from agencies.access import Category, access_for
+from agencies.access import Category, access_for, cached_for_scope
 from agencies.audit import audit_read
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
-from agencies.models import region_prefix_q
+from agencies.models import Region, region_prefix_q
 from agencies.paging import Sort, list_page
+from foreigners.forms import FastSelect, regions_in_scope
 
 from . import services
 from .coordination.selectors import task_on_time_rates
 from .dashboard_cache import dashboard_figures_cached
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
-from .filters import flags_filtered
+from .filters import flags_filtered, sighting_filterset
 from .forms import (
     CommentForm,
     FlagFilterForm,
     FlagResolveForm,
     LinkForm,
     ReviewForm,
-    SightingFilterForm,
     SightingForm,
 )
 from .models import Flag, Sighting, SightingComment, SightingPhoto
@@ -89,30 +89,43 @@ SIGHTING_SORTS = {
 }
 
 
+def _filter_form(filterset, user):
+    """The filter set's form as the page shows it: only the filters offered to this user (a
+    refused one reports its message above the form), the kecamatan picked from the user's area;
+    the page sorts with ``sort`` (agencies.paging), not the filter set's ``ordering``."""
+    form = filterset.form
+    offered = set(filterset.offered()) - {"ordering"}
+    for name in [name for name in form.fields if name not in offered]:
+        del form.fields[name]
+    if "kecamatan" in form.fields:
+        choices = cached_for_scope(
+            "kecamatan-choices",
+            access_for(user),
+            lambda: [
+                (r.code, f"{r.name} ({r.code})")
+                for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+            ],
+        )
+        form.fields["kecamatan"].widget = FastSelect(choices=[("", _("Any")), *choices])
+    return form
+
+
 def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = False):
-    """One list behind "Sightings", "My reports" and the review queue: paged with a total,
-    filters and sort in the URL. The queue starts on the reports waiting for review."""
-    access = access_for(request.user)
+    """One list behind "Sightings", "My reports" and the review queue, through the one filter
+    set of sightings (reports.filters): paged with a total, filters and sort in the URL. The
+    queue starts on the reports waiting for review."""
     query = request.GET.copy()
-    if queue:
-        query.setdefault("status", Sighting.ReviewStatus.PENDING)
+    if queue and "status" not in query and "review_status" not in query:
+        query["status"] = Sighting.ReviewStatus.PENDING
     if mine:
         query["mine"] = "on"
-    form = SightingFilterForm(query, user=request.user, area=access.can_read(Category.SIGHTING))
-    qs = with_person_visibility(visible_sightings(request.user), request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            qs = qs.filter(reference__icontains=data["q"].strip())
-        if data.get("status"):
-            qs = qs.filter(review_status=data["status"])
-        if data.get("activity"):
-            qs = qs.filter(activity=data["activity"])
-        if data.get("mine"):
-            qs = qs.filter(reporter=request.user)
-        qs = period_area_filter(qs, data, date_field="observed_at", region_fields=("region",))
-    qs = qs.select_related("region", "reporting_agency", "foreigner").annotate(
-        photo_count=Count("photos")
+    filterset = sighting_filterset(request.user, query)
+    form = _filter_form(filterset, request.user)
+    qs, _errors = filterset.result()
+    qs = (
+        with_person_visibility(qs, request.user)
+        .select_related("region", "reporting_agency", "foreigner")
+        .annotate(photo_count=Count("photos"))
     )
     sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
     page = list_page(request, qs.order_by(*sort.ordering))
