@@ -112,10 +112,13 @@ class SightingFilterSet(PolicyFilterSet):
 
 
 class FlagFilterSet(PolicyFilterSet):
+    """Filters of the alert list, the flag API and the flag export."""
+
     rule = django_filters.CharFilter(label=_("Rule"), max_length=40, field_name="rule")
     severity = django_filters.TypedChoiceFilter(
         label=_("Severity at least"),
-        choices=Flag.Severity.choices,
+        # A typed choice has no empty label of its own.
+        choices=[("", _("Any")), *Flag.Severity.choices],
         coerce=int,
         field_name="severity",
         lookup_expr="gte",
@@ -124,12 +127,18 @@ class FlagFilterSet(PolicyFilterSet):
         label=_("State"),
         choices=[("all", _("All")), *Flag.State.choices],
         method="filter_state",
+        empty_label=_("Open or acknowledged"),
     )
+    date_from = _period(_("From"), "opened_at", "date__gte")
+    date_to = _period(_("Until"), "opened_at", "date__lte")
     kecamatan = django_filters.CharFilter(
         label=_("Kecamatan"), method="filter_kecamatan", validators=REGION_VALIDATORS
     )
     nationality = django_filters.ChoiceFilter(
-        label=_("Nationality"), choices=COUNTRY_CHOICES, method="filter_nationality"
+        label=_("Nationality"),
+        choices=COUNTRY_CHOICES,
+        method="filter_nationality",
+        empty_label=_("Any"),
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"), fields=(("severity", "severity"), ("opened_at", "opened_at"))
@@ -139,6 +148,9 @@ class FlagFilterSet(PolicyFilterSet):
         "rule": C.FLAG,
         "severity": C.FLAG,
         "state": C.FLAG,
+        # When the flag opened (WITA days).
+        "date_from": C.FLAG,
+        "date_to": C.FLAG,
         # The flagged person's current residence: refused outside the user's scope.
         "kecamatan": C.RESIDENCE,
         "nationality": C.IDENTITY,
@@ -146,6 +158,7 @@ class FlagFilterSet(PolicyFilterSet):
     }
     ordering_categories = {"severity": C.FLAG, "opened_at": C.FLAG}
     scoped_filters = frozenset({"kecamatan"})
+    periods = (("date_from", "date_to"),)
 
     class Meta(PolicyFilterSet.Meta):
         model = Flag
@@ -173,6 +186,11 @@ def sightings_filtered(user, params) -> tuple[QuerySet[Sighting], dict[str, list
     return sighting_filterset(user, params).result()
 
 
+def flag_filterset(user, params) -> FlagFilterSet:
+    """The filter set over the flags the user sees (a page also shows its form)."""
+    return FlagFilterSet(params, visible_flags(user), user=user)
+
+
 def flags_filtered(user, params) -> tuple[QuerySet[Flag], dict[str, list[str]]]:
     """Visible flags matching ``params``, and the errors (then the queryset is empty)."""
-    return FlagFilterSet(params, visible_flags(user), user=user).result()
+    return flag_filterset(user, params).result()

@@ -9,14 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for, cached_for_scope
-from agencies.models import Region
 from agencies.validators import validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
-from foreigners.forms import FastSelect, RegionChoiceField, regions_in_scope
+from foreigners.forms import RegionChoiceField
 from foreigners.models import Foreigner
 
-from .models import Flag, Sighting
+from .models import Sighting
 from .services import MAX_PHOTOS, sighting_regions
 
 SUBMISSION_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -186,68 +184,6 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class PeriodAreaForm(forms.Form):
-    """Period and area filters shared by the alert and sighting lists and the dashboard, so a
-    dashboard figure's link lands on the list with the same period and area."""
-
-    # date: when the alert opened / the sighting was observed (no personal data)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    # category residence (a person's kecamatan) / sighting (where it was seen): the field is
-    # removed for a user who may not read it (see __init__)
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
-
-    def __init__(self, *args, user, area: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        # ISO values whatever the language: <input type=date> accepts nothing else.
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget.format = "%Y-%m-%d"
-        if area:
-            choices = cached_for_scope(
-                "kecamatan-choices",
-                access_for(user),
-                lambda: [
-                    (r.code, f"{r.name} ({r.code})")
-                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-                ],
-            )
-            self.fields["kecamatan"].choices = [("", _("Any")), *choices]
-        else:
-            del self.fields["kecamatan"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
-
-
-class FlagFilterForm(PeriodAreaForm):
-    rule = forms.ChoiceField(label=_("Rule"), required=False)
-    severity = forms.TypedChoiceField(
-        label=_("Severity at least"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any"))] + list(Flag.Severity.choices),
-    )
-    state = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("Open or acknowledged")), ("all", _("All"))] + list(Flag.State.choices),
-    )
-    field_order = ["rule", "severity", "state", "date_from", "date_to", "kecamatan"]
-
-    def __init__(self, *args, rules: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", _("Any"))] + rules
-        self.order_fields(self.field_order)
 
 
 class FlagResolveForm(forms.Form):

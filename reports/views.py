@@ -6,11 +6,12 @@ through :mod:`reports.services`, bad input re-renders the form with its messages
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
-from agencies.access import Category, access_for, cached_for_scope
+from agencies.access import access_for, cached_for_scope
 from agencies.audit import audit_read
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
-from agencies.models import Region, region_prefix_q
+from agencies.models import Region
 from agencies.paging import Sort, list_page
 from foreigners.forms import FastSelect, regions_in_scope
 
@@ -31,10 +32,9 @@ from .coordination.selectors import task_on_time_rates
 from .dashboard_cache import dashboard_figures_cached
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
-from .filters import flags_filtered, sighting_filterset
+from .filters import flag_filterset, sighting_filterset
 from .forms import (
     CommentForm,
-    FlagFilterForm,
     FlagResolveForm,
     LinkForm,
     ReviewForm,
@@ -311,43 +311,21 @@ FLAG_SORTS = {
 }
 
 
-def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[str, ...]):
-    """Narrow ``qs`` to the form's period (days, WITA) and kecamatan (any of ``region_fields``
-    in it: Kemendagri codes are materialised paths)."""
-    if data.get("date_from"):
-        qs = qs.filter(**{f"{date_field}__date__gte": data["date_from"]})
-    if data.get("date_to"):
-        qs = qs.filter(**{f"{date_field}__date__lte": data["date_to"]})
-    if data.get("kecamatan"):
-        area = Q()
-        for field in region_fields:
-            area |= region_prefix_q(field, data["kecamatan"])
-        qs = qs.filter(area)
-    return qs
-
-
 @login_required
 @require_GET
 def flag_list(request):
     """Flags through the one filter set of flags (reports.filters: rule, severity, state,
-    kecamatan and nationality, each checked against the policy) and the period; by default the
-    open ones; paged with a total and sortable."""
-    access = access_for(request.user)
+    period, kecamatan and nationality, each checked against the policy), its form on the page;
+    by default the open ones; paged with a total and sortable."""
+    filterset = flag_filterset(request.user, request.GET)
+    form = _filter_form(filterset, request.user)
     # Every rule of the registry: a DISTINCT over the visible flags scanned all of them (a
     # million at national scale) on each visit, and listing a rule reveals nothing.
-    form = FlagFilterForm(
-        request.GET or None,
-        rules=[(code, rule_title(code)) for code in sorted(RULES)],
-        user=request.user,
-        # the kecamatan criterion is the flagged person's residence (reports.filters)
-        area=access.can_read(Category.RESIDENCE),
-    )
-    qs, errors = flags_filtered(request.user, request.GET)
-    if form.is_valid():
-        period = {key: form.cleaned_data.get(key) for key in ("date_from", "date_to")}
-        qs = period_area_filter(qs, period, date_field="opened_at", region_fields=())
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
+    if "rule" in form.fields:
+        form.fields["rule"].widget = forms.Select(
+            choices=[("", _("Any")), *((code, rule_title(code)) for code in sorted(RULES))]
+        )
+    qs, _errors = filterset.result()
     if not request.GET.get("state"):
         qs = qs.filter(state__in=Flag.OPEN_STATES)
     qs = with_record_visibility(qs.select_related("foreigner", "sighting"), request.user)

@@ -257,3 +257,33 @@ def test_sighting_export_uses_the_filters_of_the_page(client, kanim_officer, reg
     export = client.get(reverse("export", args=["sightings", "csv"]), params)
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
     assert [int(row.split(",")[0]) for row in rows] == [soreang.pk]
+
+
+def test_alert_list_shows_a_refused_filter_as_a_message_and_no_rows(
+    client, kemenag_officer, kanim_officer
+):
+    flagged = flags(1, region="73.72.03.1001")[0]
+    client.force_login(kemenag_officer)
+    response = client.get(reverse("flag-list"), {"kecamatan": "73.72.03"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' in body and "akan membuka Domisili" in body
+    assert shown_ids(response) == []
+    client.force_login(kanim_officer)
+    assert shown_ids(client.get(reverse("flag-list"), {"kecamatan": "73.72.03"})) == [flagged.pk]
+
+
+def test_alert_period_is_one_criterion_of_page_api_and_export(client, kanim_officer):
+    recent = flags(1, opened_days_ago=2)[0]
+    flags(1, opened_days_ago=40)
+    client.force_login(kanim_officer)
+    today = timezone.localdate()
+    period = {"date_from": (today - dt.timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    assert shown_ids(client.get(reverse("flag-list"), period)) == [recent.pk]
+    api = client.get(reverse("api-flag-list"), period).json()["results"]
+    assert [row["id"] for row in api] == [recent.pk]
+    export = client.get(reverse("export", args=["flags", "csv"]), period)
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [int(row.split(",")[0]) for row in rows] == [recent.pk]
+    reversed_ = {"date_from": today.isoformat(), "date_to": "2000-01-01"}
+    assert client.get(reverse("api-flag-list"), reversed_).status_code == 400
