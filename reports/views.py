@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pghistory.models import Events
 
 from agencies.access import access_for, cached_for_scope
-from agencies.audit import audit_read
+from agencies.audit import audit_read, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 from agencies.models import Region
@@ -129,7 +129,7 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
     )
     sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
     page = list_page(request, qs.order_by(*sort.ordering))
-    audit_read(request, shown=_people_shown({"sighting": page.rows}))
+    audit_read(request, shown=shown_rows(page.rows, _people_named(page.rows)))
     return render(
         request,
         template,
@@ -144,17 +144,12 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
     )
 
 
-def _people_shown(rows_by_type: dict) -> dict[str, list[int]]:
-    """Ids shown by rows that may name their person: the rows, and the people whose name the
-    page prints (``person_visible``, see ``with_person_visibility``)."""
-    shown = {kind: [row.pk for row in rows] for kind, rows in rows_by_type.items()}
-    shown["foreigner"] = [
-        row.foreigner_id
-        for rows in rows_by_type.values()
-        for row in rows
-        if row.foreigner_id and getattr(row, "person_visible", False)
+def _people_named(rows) -> list:
+    """The people whose name rows print (``person_visible``, see ``with_person_visibility``):
+    shown with the rows, for the access log."""
+    return [
+        row.foreigner for row in rows if row.foreigner_id and getattr(row, "person_visible", False)
     ]
-    return shown
 
 
 @login_required
@@ -185,9 +180,7 @@ def sighting_mine(request):
 def _sighting_context(request, sighting, **forms):
     access = access_for(request.user)
     flags = list(visible_flags(request.user).filter(sighting=sighting)[:20])
-    shown = _people_shown({"sighting": [sighting]})
-    shown["flag"] = [f.pk for f in flags]
-    audit_read(request, shown=shown)
+    audit_read(request, shown=shown_rows([sighting], _people_named([sighting]), flags))
     return {
         "sighting": sighting,
         "review_form": forms.get("review_form") or ReviewForm(),
@@ -331,7 +324,7 @@ def flag_list(request):
     qs = with_record_visibility(qs.select_related("foreigner", "sighting"), request.user)
     sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
     page = list_page(request, qs.order_by(*sort.ordering))
-    audit_read(request, shown=_people_shown({"flag": page.rows}))
+    audit_read(request, shown=shown_rows(page.rows, _people_named(page.rows)))
     return render(
         request,
         "reports/flag_list.html",
@@ -358,7 +351,7 @@ def _flag_page(request, flag, resolve_form=None, status=200):
     evidence = visible_evidence(
         access, flag_evidence_live(flag), quoted_visible=flag_quoted_visible(flag)
     )
-    audit_read(request, shown=_people_shown({"flag": [flag]}))
+    audit_read(request, shown=shown_rows([flag], _people_named([flag])))
     return render(
         request,
         "reports/flag_detail.html",

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import AuditEvent
 from reports.models import Flag, Sighting
 from tests.factories import FlagFactory, ForeignerFactory, SightingFactory, StayPermitFactory
 
@@ -287,3 +288,19 @@ def test_alert_period_is_one_criterion_of_page_api_and_export(client, kanim_offi
     assert [int(row.split(",")[0]) for row in rows] == [recent.pk]
     reversed_ = {"date_from": today.isoformat(), "date_to": "2000-01-01"}
     assert client.get(reverse("api-flag-list"), reversed_).status_code == 400
+
+
+def test_sighting_list_logs_its_rows_and_only_the_people_it_names(client, polres_officer):
+    hidden = ForeignerFactory(residence_region_id="73.11")
+    seen = ForeignerFactory(residence_region_id="73.72.03.1001")
+    outside = SightingFactory(region_id="73.11", foreigner=hidden)
+    # Polres reported it, so Polres reads the sighting, but not the person living elsewhere.
+    Sighting.objects.filter(pk=outside.pk).update(
+        reporting_agency_id=polres_officer.officer.agency_id
+    )
+    inside = SightingFactory(region_id="73.72.03.1001", foreigner=seen)
+    client.force_login(polres_officer)
+    response = client.get(reverse("sighting-list"))
+    assert sorted(sighting_ids(response)) == sorted([outside.pk, inside.pk])
+    [row] = AuditEvent.objects.filter(action=AuditEvent.READ, route="sighting-list")
+    assert row.shown == {"sighting": sorted([outside.pk, inside.pk]), "foreigner": [seen.pk]}
