@@ -292,9 +292,8 @@ def sighting_photo(request, pk: int):
         SightingPhoto.objects.filter(sighting__in=visible_sightings(request.user)), pk=pk
     )
     audit_read(request, shown={"sighting": [photo.sighting_id], "sightingphoto": [photo.pk]})
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    # A photo is personal data: no-store like every page (accounts.middleware.NoStoreMiddleware).
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 FLAG_SORTS = {
