@@ -240,35 +240,57 @@ def test_camat_sees_the_tasks_and_operations_of_their_kecamatan_only(chief, polr
 
 
 @pytest.mark.django_db
-def test_operation_findings_are_sightings_that_run_the_sighting_rules(
-    chief, polres, django_capture_on_commit_callbacks
-):
-    person = ForeignerFactory(residence_region_id="73.72.03.1001")
-    flag_target = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
-    operation = services.operation_create(
+def _soreang_operation(chief, polres, flag):
+    return services.operation_create(
         user=chief,
         title="Operasi gabungan Soreang",
         operation_date=timezone.localdate(),
         region=Region.objects.get(pk="73.72.03"),
         order_number="SP-07/2026",
         participants=[polres],
-        flag_ids=[flag_target.pk],
+        flag_ids=[flag.pk],
         addresses=["Jl. Bau Massepe 12"],
     )
+
+
+def _market_finding(officer, operation):
+    return services.operation_finding_record(
+        user=officer,
+        operation_id=operation.pk,
+        region=Region.objects.get(pk="73.72.03.1001"),
+        place="Warung dekat pasar",
+        observed_at=timezone.now(),
+        activity="work",
+        description="Dua WNA bekerja tanpa dokumen",
+        apparent_nationality="CHN",
+        person_count=2,
+    )
+
+
+def _overstay_fine(chief, person, **kwargs):
+    today = timezone.localdate()
+    return services.enforcement_action_record(
+        user=chief,
+        foreigner_id=person.pk,
+        kind=EnforcementAction.Kind.OVERSTAY_FINE,
+        case_review_on=today - dt.timedelta(days=2),
+        decided_on=today,
+        decision="Membayar biaya beban overstay",
+        overstay_days=5,
+        **kwargs,
+    )
+
+
+def test_operation_findings_are_sightings_that_run_the_sighting_rules(
+    chief, polres, django_capture_on_commit_callbacks
+):
+    person = ForeignerFactory(residence_region_id="73.72.03.1001")
+    flag_target = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
+    operation = _soreang_operation(chief, polres, flag_target)
     assert operation.targets.count() == 2
     officer = _staff(polres)
     with django_capture_on_commit_callbacks(execute=True):
-        finding = services.operation_finding_record(
-            user=officer,
-            operation_id=operation.pk,
-            region=Region.objects.get(pk="73.72.03.1001"),
-            place="Warung dekat pasar",
-            observed_at=timezone.now(),
-            activity="work",
-            description="Dua WNA bekerja tanpa dokumen",
-            apparent_nationality="CHN",
-            person_count=2,
-        )
+        finding = _market_finding(officer, operation)
     sighting = finding.sighting
     assert sighting.reporting_agency == polres and sighting.operation_finding == finding
     # The sighting rules ran after commit: an unidentified person → sighting.unregistered.
@@ -326,15 +348,7 @@ def test_operation_findings_are_sightings_that_run_the_sighting_rules(
 def test_enforcement_actions_follow_the_enforcement_category(chief, kanim, polres):
     person = ForeignerFactory(residence_region_id="73.72.03.1001")
     today = timezone.localdate()
-    action = services.enforcement_action_record(
-        user=chief,
-        foreigner_id=person.pk,
-        kind=EnforcementAction.Kind.OVERSTAY_FINE,
-        case_review_on=today - dt.timedelta(days=2),
-        decided_on=today,
-        decision="Membayar biaya beban overstay",
-        overstay_days=5,
-    )
+    action = _overstay_fine(chief, person)
     assert action.fine_amount == 5_000_000
     assert action.legal_basis.startswith("UU 6/2011 Ps. 78")
     kejari = _staff(AgencyFactory(kind=Agency.Kind.KEJARI))
@@ -427,39 +441,10 @@ def test_operation_and_enforcement_pages_record_the_read(
 ):
     person = ForeignerFactory(residence_region_id="73.72.03.1001")
     flag = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
-    operation = services.operation_create(
-        user=chief,
-        title="Operasi gabungan Soreang",
-        operation_date=timezone.localdate(),
-        region=Region.objects.get(pk="73.72.03"),
-        order_number="SP-07/2026",
-        participants=[polres],
-        flag_ids=[flag.pk],
-        addresses=["Jl. Bau Massepe 12"],
-    )
+    operation = _soreang_operation(chief, polres, flag)
     with django_capture_on_commit_callbacks(execute=True):
-        finding = services.operation_finding_record(
-            user=_staff(polres),
-            operation_id=operation.pk,
-            region=Region.objects.get(pk="73.72.03.1001"),
-            place="Warung dekat pasar",
-            observed_at=timezone.now(),
-            activity="work",
-            description="Dua WNA bekerja tanpa dokumen",
-            apparent_nationality="CHN",
-            person_count=2,
-        )
-    today = timezone.localdate()
-    action = services.enforcement_action_record(
-        user=chief,
-        foreigner_id=person.pk,
-        kind=EnforcementAction.Kind.OVERSTAY_FINE,
-        case_review_on=today - dt.timedelta(days=2),
-        decided_on=today,
-        decision="Membayar biaya beban overstay",
-        overstay_days=5,
-        flag_ids=[flag.pk],
-    )
+        finding = _market_finding(_staff(polres), operation)
+    action = _overstay_fine(chief, person, flag_ids=[flag.pk])
     client.force_login(chief)
 
     def read(name, *args) -> AuditEvent:
@@ -495,16 +480,7 @@ def test_operation_and_enforcement_pages_record_the_read(
 @pytest.mark.django_db
 def test_enforcement_api_records_the_actions_and_people_it_shows(client, chief):
     person = ForeignerFactory(residence_region_id="73.72.03.1001")
-    today = timezone.localdate()
-    action = services.enforcement_action_record(
-        user=chief,
-        foreigner_id=person.pk,
-        kind=EnforcementAction.Kind.OVERSTAY_FINE,
-        case_review_on=today - dt.timedelta(days=2),
-        decided_on=today,
-        decision="Membayar biaya beban overstay",
-        overstay_days=5,
-    )
+    action = _overstay_fine(chief, person)
     client.force_login(chief)
     for url in (
         reverse("api-enforcement-list"),
