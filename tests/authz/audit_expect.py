@@ -83,6 +83,8 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "api-sighting-detail": ("sighting", _label),
     "api-flag-list": ("flag", _api),
     "api-flag-detail": ("flag", _label),
+    # Every export is a read (its ids: tests/reports/test_exports.py).
+    "export": ("", _any),
     "operation-detail": ("jointoperation", _label),
     # A result form re-rendered with its errors shows the operation page again.
     "operation-complete": ("jointoperation", _label),
