@@ -9,9 +9,10 @@ How a read route uses it::
 Call it once the response is decided (after the access checks, with the ids really shown, an
 empty list when a search found nothing). Inside a request the ids are collected on the request
 and :class:`AuditMiddleware` writes **one** row when the response leaves — whatever the number of
-calls, and none when the response is a denial (404, 403, a redirect to the login page). Outside
-a request (a Celery export, a management command) pass ``request=None`` and ``user=`` instead:
-the row is written at once.
+calls, and none when the response is a denial (404, 403, a redirect to the login page). A
+declaration made after the response has left the middleware (a streamed download that records
+what it sent once it has sent it) is written at once. Outside a request (a Celery export, a
+management command) pass ``request=None`` and ``user=`` instead: the row is written at once.
 
 Rows hold ids and the route, never a personal value. The database refuses to update or delete
 them, and links each to the previous one by hash (migration ``0005_audit_access_log``);
@@ -21,7 +22,7 @@ them, and links each to the previous one by hash (migration ``0005_audit_access_
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from axes.helpers import get_client_ip_address
 from django.db import connection, models
@@ -67,6 +68,7 @@ class _Pending:
     shown: dict[str, set[int]]
     route: str = ""
     purpose: str = ""
+    detail: dict = field(default_factory=dict)
     declared: bool = False
 
 
@@ -76,9 +78,13 @@ def audit_read(
     shown: Shown,
     route: str | None = None,
     purpose: str | None = None,
+    detail: Mapping | None = None,
     user=None,
 ) -> AuditEvent | None:
     """Record that ``shown`` (record type or model → ids) was shown to the request's user.
+
+    ``detail`` says how, where the route alone does not (an export: its resource, format and
+    filters; never a personal value).
 
     In a request: collected, and written as one row by :class:`AuditMiddleware` when a response
     that shows data leaves (returns None). Without a request: written now for ``user``."""
@@ -88,13 +94,21 @@ def audit_read(
         pending.declared = True
         pending.route = route or pending.route
         pending.purpose = purpose or pending.purpose
+        pending.detail.update(detail or {})
         return None
     ids: dict[str, set[int]] = {}
     _merge(ids, shown)
     if request is not None:
-        return _write_read(request, _Pending(ids, route or _route(request), purpose or ""))
+        return _write_read(
+            request, _Pending(ids, route or _route(request), purpose or "", dict(detail or {}))
+        )
     return audit_record(
-        user=user, action=AuditEvent.READ, route=route or "", shown=ids, purpose=purpose or ""
+        user=user,
+        action=AuditEvent.READ,
+        route=route or "",
+        shown=ids,
+        purpose=purpose or "",
+        detail=dict(detail or {}),
     )
 
 
@@ -114,6 +128,7 @@ def _write_read(request, pending: _Pending) -> AuditEvent | None:
         route=pending.route or _route(request),
         shown=pending.shown,
         purpose=purpose.strip(),
+        detail=pending.detail,
         ip=_client_ip(request),
     )
 
@@ -127,7 +142,11 @@ class AuditMiddleware:
 
     def __call__(self, request):
         pending = request._timpora_audit = _Pending(shown={})
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Declared from now on (while a streamed body is sent): written at once.
+            del request._timpora_audit
         if pending.declared and (
             response.status_code in _SHOWN_STATUS or response.status_code == _RERENDER_STATUS
         ):

@@ -46,9 +46,16 @@ class PolicyFilterForm(forms.Form):
     """The filter form: field validation as usual, then the policy's refusals on top."""
 
     refusals = None  # set by the filter set: () -> {field: message}
+    periods: tuple[tuple[str, str], ...] = ()  # set by the filter set: (start, end) field pairs
 
     def clean(self):
         data = super().clean()
+        for start, end in self.periods:
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(
+                    end if end in self.fields else None,
+                    _("The end of the period is before its start."),
+                )
         for name, message in (self.refusals() if self.refusals else {}).items():
             self.add_error(name if name in self.fields else None, message)
         return data
@@ -64,13 +71,18 @@ class PolicyFilterSet(django_filters.FilterSet):
     - ``scoped_filters``: filters whose value is a region code of a region-bound category (a
       residence): refused outside the user's scope, where that category is not readable;
     - ``body_only``: filters whose value must travel in a POST body, never a URL (passport
-      numbers end up in logs and browser history).
+      numbers end up in logs and browser history);
+    - ``aliases``: other parameter name → filter name, for links and clients that still use an
+      older name of a filter (the filter's own name wins when both are given);
+    - ``periods``: (start, end) filter pairs: an end before its start is a form error.
     """
 
     filter_categories: dict[str, str | None] = {}
     ordering_categories: dict[str, str | None] = {}
     scoped_filters: frozenset[str] = frozenset()
     body_only: frozenset[str] = frozenset()
+    aliases: dict[str, str] = {}
+    periods: tuple[tuple[str, str], ...] = ()
 
     class Meta:
         form = PolicyFilterForm
@@ -82,7 +94,7 @@ class PolicyFilterSet(django_filters.FilterSet):
             FILTERSETS.append(cls)
 
     def __init__(self, data=None, queryset=None, *, user, in_body: bool = False, **kwargs):
-        super().__init__(data, queryset, **kwargs)
+        super().__init__(self._unaliased(data), queryset, **kwargs)
         unclassified = set(self.filters) - set(self.filter_categories)
         if unclassified:
             raise ImproperlyConfigured(
@@ -92,11 +104,26 @@ class PolicyFilterSet(django_filters.FilterSet):
         self.access: Access = access_for(user)
         self.in_body = in_body
 
+    @classmethod
+    def _unaliased(cls, data):
+        """``data`` with each alias given under its filter's name (a copy when it changes)."""
+        present = [(a, n) for a, n in cls.aliases.items() if data and a in data and n not in data]
+        if not present:
+            return data
+        data = data.copy()
+        for alias, name in present:
+            if hasattr(data, "setlist"):
+                data.setlist(name, data.getlist(alias))
+            else:
+                data[name] = data[alias]
+        return data
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
             form.refusals = self.refusals
+            form.periods = self.periods
         return self._form
 
     def _raw(self, name: str) -> list[str]:

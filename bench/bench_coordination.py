@@ -45,6 +45,7 @@ from foreigners.models import Foreigner  # noqa: E402
 from reports.coordination.pack import pack_build, pack_pdf, pack_xlsx  # noqa: E402
 from reports.exports import (  # noqa: E402
     SOURCES,
+    ExportLog,
     csv_stream,
     export_queryset,
     rows_iter,
@@ -105,14 +106,14 @@ def bench_export(user, rows: int) -> None:
     # but for the exported ids kept for the audit row (28 bytes each).
     for count in (rows // 5, rows):
         params = QueryDict()
-        columns, qs = export_queryset(source, user, params)
+        columns, qs, _log = export_queryset(source, user, params)
         qs = qs.filter(pk__lte=ids[count - 1])
         for fmt in ("csv", "xlsx"):
             # Timed without tracemalloc (it slows allocation-heavy code several times), then
             # once more under tracemalloc for the peak memory.
-            elapsed, sent, size = run_export(fmt, columns, qs)
+            elapsed, sent, size = run_export(fmt, source, columns, qs)
             tracemalloc.start()
-            run_export(fmt, columns, qs)
+            run_export(fmt, source, columns, qs)
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             print(
@@ -121,8 +122,8 @@ def bench_export(user, rows: int) -> None:
             )
 
 
-def run_export(fmt: str, columns, qs) -> tuple[float, list[int], int]:
-    sent: list[int] = []
+def run_export(fmt: str, source, columns, qs) -> tuple[float, list[int], int]:
+    sent = ExportLog(source, columns, qs.model._meta.model_name)
     started = time.perf_counter()
     if fmt == "csv":
         size = sum(len(line) for line in csv_stream(columns, rows_iter(qs), sent))
@@ -130,7 +131,7 @@ def run_export(fmt: str, columns, qs) -> tuple[float, list[int], int]:
         buffer = io.BytesIO()
         xlsx_write(columns, rows_iter(qs), sent, buffer)
         size = buffer.tell()
-    return time.perf_counter() - started, sent, size
+    return time.perf_counter() - started, sent.ids, size
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.access import Category
 from agencies.filtering import PolicyFilterSet, StableOrderingFilter
 from agencies.models import REGION_CODE_RE, region_prefix_q
+from agencies.validators import validate_date_in_range
 
 from .countries import COUNTRY_CHOICES
 from .models import Foreigner, StayPermit, TravelDocument, normalize_document_number
@@ -76,6 +77,7 @@ class ForeignerFilterSet(PolicyFilterSet):
         method="filter_as_of",
         # ISO whatever the language: <input type=date> accepts nothing else.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],
     )
     ordering = StableOrderingFilter(
         label=_("Sort by"),

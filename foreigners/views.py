@@ -200,9 +200,8 @@ def foreigner_photo(request, pk: int):
     if not foreigner.photo:
         raise Http404
     audit_read(request, shown={"foreigner": [foreigner.pk]})
-    response = FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    # A photo is personal data: no-store like every page (accounts.middleware.NoStoreMiddleware).
+    return FileResponse(foreigner.photo.open("rb"), content_type="image/jpeg")
 
 
 @login_required

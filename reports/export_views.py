@@ -30,27 +30,13 @@ def _params(request) -> dict:
     }
 
 
-class _AuditedRows:
-    """Iterates the export and records the audit row once the last row has been sent (or the
-    download was cut short: what was sent is what is recorded)."""
-
-    def __init__(self, lines, request, resource, fmt, ids):
-        self.lines, self.request, self.resource, self.fmt, self.ids = (
-            lines,
-            request,
-            resource,
-            fmt,
-            ids,
-        )
-
-    def __iter__(self):
-        try:
-            yield from self.lines
-        finally:
-            exports.export_audit(
-                self.request.user, resource=self.resource, fmt=self.fmt, ids=self.ids,
-                params=_params(self.request),
-            )  # fmt: skip
+def _audited(lines, request, log, fmt):
+    """The export's lines, recording the read once the last one has been sent, or when the
+    download was cut short (the response closes this generator): what was sent is recorded."""
+    try:
+        yield from lines
+    finally:
+        exports.export_audit(request, log=log, fmt=fmt, params=_params(request))
 
 
 @login_required
@@ -60,7 +46,7 @@ def export(request, resource: str, fmt: str):
     if source is None or fmt not in exports.FORMATS:
         raise Http404
     try:
-        columns, qs = exports.export_queryset(source, request.user, request.GET)
+        columns, qs, log = exports.export_queryset(source, request.user, request.GET)
     except exports.ExportRefused as exc:
         raise PermissionDenied from exc
     if qs.count() > settings.EXPORT_SYNC_MAX_ROWS:
@@ -70,19 +56,16 @@ def export(request, resource: str, fmt: str):
         )  # fmt: skip
         transaction.on_commit(lambda: report_job_run.delay(job.pk))
         return redirect("report-job", pk=job.pk)
-    ids: list[int] = []
     name = exports.filename(resource, fmt)
     if fmt == "csv":
-        lines = exports.csv_stream(columns, exports.rows_iter(qs), ids)
+        lines = exports.csv_stream(columns, exports.rows_iter(qs), log)
         response = StreamingHttpResponse(
-            _AuditedRows(lines, request, resource, fmt, ids), content_type=CONTENT_TYPES[fmt]
+            _audited(lines, request, log, fmt), content_type=CONTENT_TYPES[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
-        handle = exports.xlsx_tempfile(columns, exports.rows_iter(qs), ids, title=resource)
-        exports.export_audit(
-            request.user, resource=resource, fmt=fmt, ids=ids, params=_params(request)
-        )
+        handle = exports.xlsx_tempfile(columns, exports.rows_iter(qs), log, title=resource)
+        exports.export_audit(request, log=log, fmt=fmt, params=_params(request))
         response = FileResponse(
             handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt]
         )

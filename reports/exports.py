@@ -7,8 +7,10 @@ How it fits together:
   the function that returns the filtered, policy-scoped queryset from the request's list filters.
   **That function is the one place to switch to the read path's FilterSets** (issue 8:
   ``<Resource>FilterSet(params, visible_*(user)).qs``) when they land.
-- :func:`export_audit` is the one place that records the export; switch it to
-  ``audit_read(request, route=..., shown=ids)`` (issue 8's access log) when that lands.
+- :func:`export_audit` records the export in the access log through ``audit_read`` like every
+  other read: the ids of the rows it contained and of the people they name (so "who accessed
+  this record" lists exports too), route ``export``, and in ``detail`` the resource, format, row
+  count and the names of the filters.
 - Rows are read with ``values_list(...).iterator()`` and written row by row (CSV as a streamed
   response; XLSX through XlsxWriter's constant-memory mode into a temporary file), so memory stays
   flat whatever the row count. Exports above ``EXPORT_SYNC_MAX_ROWS`` rows run as a Celery task
@@ -48,7 +50,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Access, Category, access_for
-from agencies.services import audit_record
+from agencies.audit import audit_read
 from foreigners.filters import foreigners_filtered
 from foreigners.models import StayPermit, TravelDocument
 
@@ -144,11 +146,6 @@ def _permit_rows(user, params: QueryDict) -> QuerySet:
 
 
 def _sighting_rows(user, params: QueryDict) -> QuerySet:
-    params = params.copy()
-    # The sighting lists call the review status "status" (reports.views); the filter set
-    # "review_status".
-    if params.get("status") and not params.get("review_status"):
-        params["review_status"] = params["status"]
     qs, errors = sightings_filtered(user, params)
     return qs.none() if errors else qs
 
@@ -308,13 +305,39 @@ SOURCES: dict[str, Source] = {
 # --- the export itself ------------------------------------------------------------------------
 
 
+class ExportLog:
+    """What an export contained, row by row, for the access log: the exported records and the
+    people named by the record-number column (when the viewer's columns have it)."""
+
+    def __init__(self, source: Source, columns: list[Column], record_type: str):
+        self.resource = source.resource
+        self.record_type = record_type
+        names = [c.name for c in columns]
+        self._person = names.index("foreigner") if "foreigner" in names else None
+        self.ids: list[int] = []
+        self.people: set[int] = set()
+
+    def add(self, row) -> None:
+        self.ids.append(row[0])
+        if self._person is not None and row[self._person] is not None:
+            self.people.add(row[self._person])
+
+    def shown(self) -> dict[str, list[int]]:
+        shown = {self.record_type: self.ids}
+        if self.people:
+            shown["foreigner"] = sorted(self.people)
+        return shown
+
+
 def allowed_columns(source: Source, access: Access) -> list[Column]:
     return [c for c in source.columns if c.category is None or access.can_read(c.category)]
 
 
-def export_queryset(source: Source, user, params: QueryDict) -> tuple[list[Column], QuerySet]:
-    """The columns the viewer may see and the filtered rows, as a ``values_list`` queryset
-    whose first value is the primary key."""
+def export_queryset(
+    source: Source, user, params: QueryDict
+) -> tuple[list[Column], QuerySet, ExportLog]:
+    """The columns the viewer may see, the filtered rows as a ``values_list`` queryset whose
+    first value is the primary key, and the log the rows are counted into as they are written."""
     access = access_for(user)
     if not access.is_active or (source.requires and not access.can_read(source.requires)):
         raise ExportRefused(source.resource)
@@ -323,7 +346,8 @@ def export_queryset(source: Source, user, params: QueryDict) -> tuple[list[Colum
     annotations = {c.path: c.annotate(access) for c in columns if c.annotate}
     if annotations:
         qs = qs.annotate(**annotations)
-    return columns, qs.order_by("pk").values_list(*[c.path for c in columns])
+    log = ExportLog(source, columns, qs.model._meta.model_name)
+    return columns, qs.order_by("pk").values_list(*[c.path for c in columns]), log
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -348,17 +372,17 @@ class _Echo:
         return value
 
 
-def csv_stream(columns: list[Column], rows: Iterator, ids: list[int]) -> Iterator[str]:
+def csv_stream(columns: list[Column], rows: Iterator, log: ExportLog) -> Iterator[str]:
     """CSV lines (UTF-8 with a byte-order mark, so spreadsheet programs read the accents)."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([str(c.label) for c in columns])
     for row in rows:
-        ids.append(row[0])
+        log.add(row)
         yield writer.writerow(["" if v is None else v for v in _cells(row)])
 
 
 def xlsx_write(
-    columns: list[Column], rows: Iterator, ids: list[int], out, *, progress=None, title=""
+    columns: list[Column], rows: Iterator, log: ExportLog, out, *, progress=None, title=""
 ) -> None:
     """Write the rows to ``out`` (a path or binary file) as one sheet, row by row."""
     workbook = xlsx_workbook(out)
@@ -367,7 +391,7 @@ def xlsx_write(
     for col, column in enumerate(columns):
         sheet.write_string(0, col, str(column.label), bold)
     for count, row in enumerate(rows, start=1):
-        ids.append(row[0])
+        log.add(row)
         xlsx_row(workbook, sheet, count, _cells(row))
         if progress and count % CHUNK == 0:
             progress(count)
@@ -418,21 +442,29 @@ def _formats(workbook: xlsxwriter.Workbook) -> dict:
     return formats
 
 
-def xlsx_tempfile(columns, rows, ids, **kwargs):
+def xlsx_tempfile(columns, rows, log, **kwargs):
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    xlsx_write(columns, rows, ids, handle, **kwargs)
+    xlsx_write(columns, rows, log, handle, **kwargs)
     handle.seek(0)
     return handle
 
 
-def export_audit(user, *, resource: str, fmt: str, ids: list[int], params: dict) -> None:
-    """Record the export and the ids it contained (UU 27/2022 Pasal 31). The one place to switch
-    to issue 8's ``audit_read(request, route=..., shown=ids)``."""
-    audit_record(
+def export_audit(request, *, log: ExportLog, fmt: str, params: dict, user=None) -> None:
+    """Record the export in the access log (UU 27/2022 Pasal 31) as the read it is: the ids it
+    contained, and how (resource, format, count, the criteria's names) in ``detail``. ``request`` is None
+    for a background export (then ``user``)."""
+    audit_read(
+        request,
         user=user,
-        action=f"export.{resource}"[:40],
-        subject_type=resource[:20],
-        detail={"format": fmt, "count": len(ids), "ids": ids, "filters": params},
+        route="export",
+        shown=log.shown(),
+        detail={
+            "resource": log.resource,
+            "format": fmt,
+            "count": len(log.ids),
+            # The names of the criteria, not their values (a name searched is personal data).
+            "filters": sorted(params),
+        },
     )
 
 
@@ -458,9 +490,8 @@ def export_job_run(*, job_id: int) -> None:
     for key, values in job.params.items():
         params.setlist(key, values)
     try:
-        columns, qs = export_queryset(SOURCES[job.resource], job.user, params)
+        columns, qs, log = export_queryset(SOURCES[job.resource], job.user, params)
         total = max(qs.count(), 1)
-        ids: list[int] = []
 
         def progress(done: int) -> None:
             ReportJob.objects.filter(pk=job.pk).update(
@@ -469,18 +500,18 @@ def export_job_run(*, job_id: int) -> None:
 
         with tempfile.TemporaryFile() as handle:
             if job.fmt == "csv":
-                for line in csv_stream(columns, rows_iter(qs), ids):
+                for line in csv_stream(columns, rows_iter(qs), log):
                     handle.write(line.encode("utf-8"))
-                    if len(ids) % CHUNK == 0 and ids:
-                        progress(len(ids))
+                    if len(log.ids) % CHUNK == 0 and log.ids:
+                        progress(len(log.ids))
             else:
                 xlsx_write(
-                    columns, rows_iter(qs), ids, handle, progress=progress, title=job.resource
+                    columns, rows_iter(qs), log, handle, progress=progress, title=job.resource
                 )
             handle.seek(0)
             job.file.save(filename(job.resource, job.fmt), File(handle), save=False)
-        export_audit(job.user, resource=job.resource, fmt=job.fmt, ids=ids, params=job.params)
-        job.state, job.progress, job.rows = ReportJob.State.DONE, 100, len(ids)
+        export_audit(None, user=job.user, log=log, fmt=job.fmt, params=job.params)
+        job.state, job.progress, job.rows = ReportJob.State.DONE, 100, len(log.ids)
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "state", "progress", "rows", "finished_at"])
     except ExportRefused:

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
-from agencies.validators import validate_event_time
+from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
 from foreigners.forms import FastSelect, RegionChoiceField, regions_in_scope
 from foreigners.models import Foreigner
 
-from .models import Flag, Sighting
+from .models import Sighting
 from .services import MAX_PHOTOS, sighting_regions
 
 SUBMISSION_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -211,10 +211,16 @@ class PeriodAreaForm(forms.Form):
 
     # date: when the alert opened / the sighting was observed (no personal data)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     # category residence (a person's kecamatan) / sighting (where it was seen): the field is
     # removed for a user who may not read it (see __init__)
@@ -301,52 +307,6 @@ class DashboardForm(PeriodAreaForm):
     def area(self) -> str:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return data.get("kelurahan") or data.get("kecamatan") or ""
-
-
-class FlagFilterForm(PeriodAreaForm):
-    rule = forms.ChoiceField(label=_("Rule"), required=False)
-    severity = forms.TypedChoiceField(
-        label=_("Severity at least"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any"))] + list(Flag.Severity.choices),
-    )
-    state = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("Open or acknowledged")), ("all", _("All"))] + list(Flag.State.choices),
-    )
-    field_order = ["rule", "severity", "state", "date_from", "date_to", "kecamatan"]
-
-    def __init__(self, *args, rules: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", _("Any"))] + rules
-        self.order_fields(self.field_order)
-
-
-class SightingFilterForm(PeriodAreaForm):
-    """Filters of the sighting lists (all sightings, my reports, the review queue)."""
-
-    # reference number: the reporter's own handle on a report (no personal data)
-    q = forms.CharField(label=_("Reference number"), required=False, max_length=20)
-    # category sighting: the list holds only sightings the user may read
-    status = forms.ChoiceField(
-        label=_("Review status"),
-        required=False,
-        choices=[("", _("Any"))] + list(Sighting.ReviewStatus.choices),
-    )
-    activity = forms.ChoiceField(
-        label=_("Activity"),
-        required=False,
-        choices=[("", _("Any"))] + list(Sighting.Activity.choices),
-    )
-    mine = forms.BooleanField(label=_("Only my reports"), required=False)
-    field_order = ["q", "status", "activity", "date_from", "date_to", "kecamatan", "mine"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.order_fields(self.field_order)
 
 
 class FlagResolveForm(forms.Form):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,27 +21,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
-from agencies.access import Category, RowAccess, access_for
-from agencies.audit import audit_read
+from agencies.access import Category, RowAccess, access_for, cached_for_scope
+from agencies.audit import audit_read, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
-from agencies.models import region_prefix_q
+from agencies.models import Region
 from agencies.paging import Sort, list_page
+from foreigners.forms import FastSelect, regions_in_scope
 
 from . import services
 from .coordination.selectors import task_on_time_rates
 from .dashboard_cache import dashboard_figures_cached
 from .evidence import visible_evidence
 from .figures import flag_evidence_live
-from .filters import flags_filtered
+from .filters import flag_filterset, sighting_filterset
 from .forms import (
     CommentForm,
     DashboardForm,
-    FlagFilterForm,
     FlagResolveForm,
     LinkForm,
     ReviewForm,
-    SightingFilterForm,
     SightingForm,
 )
 from .models import Flag, Sighting, SightingComment, SightingPhoto, rule_title
@@ -139,34 +139,47 @@ SIGHTING_SORTS = {
 }
 
 
+def _filter_form(filterset, user):
+    """The filter set's form as the page shows it: only the filters offered to this user (a
+    refused one reports its message above the form), the kecamatan picked from the user's area;
+    the page sorts with ``sort`` (agencies.paging), not the filter set's ``ordering``."""
+    form = filterset.form
+    offered = set(filterset.offered()) - {"ordering"}
+    for name in [name for name in form.fields if name not in offered]:
+        del form.fields[name]
+    if "kecamatan" in form.fields:
+        choices = cached_for_scope(
+            "kecamatan-choices",
+            access_for(user),
+            lambda: [
+                (r.code, f"{r.name} ({r.code})")
+                for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+            ],
+        )
+        form.fields["kecamatan"].widget = FastSelect(choices=[("", _("Any")), *choices])
+    return form
+
+
 def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = False):
-    """One list behind "Sightings", "My reports" and the review queue: paged with a total,
-    filters and sort in the URL. The queue starts on the reports waiting for review."""
-    access = access_for(request.user)
+    """One list behind "Sightings", "My reports" and the review queue, through the one filter
+    set of sightings (reports.filters): paged with a total, filters and sort in the URL. The
+    queue starts on the reports waiting for review."""
     query = request.GET.copy()
-    if queue:
-        query.setdefault("status", Sighting.ReviewStatus.PENDING)
+    if queue and "status" not in query and "review_status" not in query:
+        query["status"] = Sighting.ReviewStatus.PENDING
     if mine:
         query["mine"] = "on"
-    form = SightingFilterForm(query, user=request.user, area=access.can_read(Category.SIGHTING))
-    qs = with_person_visibility(visible_sightings(request.user), request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            qs = qs.filter(reference__icontains=data["q"].strip())
-        if data.get("status"):
-            qs = qs.filter(review_status=data["status"])
-        if data.get("activity"):
-            qs = qs.filter(activity=data["activity"])
-        if data.get("mine"):
-            qs = qs.filter(reporter=request.user)
-        qs = period_area_filter(qs, data, date_field="observed_at", region_fields=("region",))
-    qs = qs.select_related("region", "reporting_agency", "foreigner").annotate(
-        photo_count=Count("photos")
+    filterset = sighting_filterset(request.user, query)
+    form = _filter_form(filterset, request.user)
+    qs, _errors = filterset.result()
+    qs = (
+        with_person_visibility(qs, request.user)
+        .select_related("region", "reporting_agency", "foreigner")
+        .annotate(photo_count=Count("photos"))
     )
     sort = Sort.from_request(request, SIGHTING_SORTS, default="-observed")
     page = list_page(request, qs.order_by(*sort.ordering))
-    audit_read(request, shown=_people_shown({"sighting": page.rows}))
+    audit_read(request, shown=shown_rows(page.rows, _people_named(page.rows)))
     return render(
         request,
         template,
@@ -181,17 +194,12 @@ def _sighting_list(request, *, template: str, queue: bool = False, mine: bool = 
     )
 
 
-def _people_shown(rows_by_type: dict) -> dict[str, list[int]]:
-    """Ids shown by rows that may name their person: the rows, and the people whose name the
-    page prints (``person_visible``, see ``with_person_visibility``)."""
-    shown = {kind: [row.pk for row in rows] for kind, rows in rows_by_type.items()}
-    shown["foreigner"] = [
-        row.foreigner_id
-        for rows in rows_by_type.values()
-        for row in rows
-        if row.foreigner_id and getattr(row, "person_visible", False)
+def _people_named(rows) -> list:
+    """The people whose name rows print (``person_visible``, see ``with_person_visibility``):
+    shown with the rows, for the access log."""
+    return [
+        row.foreigner for row in rows if row.foreigner_id and getattr(row, "person_visible", False)
     ]
-    return shown
 
 
 @login_required
@@ -222,9 +230,7 @@ def sighting_mine(request):
 def _sighting_context(request, sighting, **forms):
     access = access_for(request.user)
     flags = list(visible_flags(request.user).filter(sighting=sighting)[:20])
-    shown = _people_shown({"sighting": [sighting]})
-    shown["flag"] = [f.pk for f in flags]
-    audit_read(request, shown=shown)
+    audit_read(request, shown=shown_rows([sighting], _people_named([sighting]), flags))
     return {
         "sighting": sighting,
         "review_form": forms.get("review_form") or ReviewForm(),
@@ -338,9 +344,8 @@ def sighting_photo(request, pk: int):
         SightingPhoto.objects.filter(sighting__in=visible_sightings(request.user)), pk=pk
     )
     audit_read(request, shown={"sighting": [photo.sighting_id], "sightingphoto": [photo.pk]})
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    # A photo is personal data: no-store like every page (accounts.middleware.NoStoreMiddleware).
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 FLAG_SORTS = {
@@ -350,49 +355,27 @@ FLAG_SORTS = {
 }
 
 
-def period_area_filter(qs, data: dict, *, date_field: str, region_fields: tuple[str, ...]):
-    """Narrow ``qs`` to the form's period (days, WITA) and kecamatan (any of ``region_fields``
-    in it: Kemendagri codes are materialised paths)."""
-    if data.get("date_from"):
-        qs = qs.filter(**{f"{date_field}__date__gte": data["date_from"]})
-    if data.get("date_to"):
-        qs = qs.filter(**{f"{date_field}__date__lte": data["date_to"]})
-    if data.get("kecamatan"):
-        area = Q()
-        for field in region_fields:
-            area |= region_prefix_q(field, data["kecamatan"])
-        qs = qs.filter(area)
-    return qs
-
-
 @login_required
 @require_GET
 def flag_list(request):
     """Flags through the one filter set of flags (reports.filters: rule, severity, state,
-    kecamatan and nationality, each checked against the policy) and the period; by default the
-    open ones; paged with a total and sortable."""
-    access = access_for(request.user)
+    period, kecamatan and nationality, each checked against the policy), its form on the page;
+    by default the open ones; paged with a total and sortable."""
+    filterset = flag_filterset(request.user, request.GET)
+    form = _filter_form(filterset, request.user)
     # Every rule of the registry: a DISTINCT over the visible flags scanned all of them (a
     # million at national scale) on each visit, and listing a rule reveals nothing.
-    form = FlagFilterForm(
-        request.GET or None,
-        rules=[(code, rule_title(code)) for code in sorted(RULES)],
-        user=request.user,
-        # the kecamatan criterion is the flagged person's residence (reports.filters)
-        area=access.can_read(Category.RESIDENCE),
-    )
-    qs, errors = flags_filtered(request.user, request.GET)
-    if form.is_valid():
-        period = {key: form.cleaned_data.get(key) for key in ("date_from", "date_to")}
-        qs = period_area_filter(qs, period, date_field="opened_at", region_fields=())
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
+    if "rule" in form.fields:
+        form.fields["rule"].widget = forms.Select(
+            choices=[("", _("Any")), *((code, rule_title(code)) for code in sorted(RULES))]
+        )
+    qs, _errors = filterset.result()
     if not request.GET.get("state"):
         qs = qs.filter(state__in=Flag.OPEN_STATES)
     qs = with_record_visibility(qs.select_related("foreigner", "sighting"), request.user)
     sort = Sort.from_request(request, FLAG_SORTS, default="-severity")
     page = list_page(request, qs.order_by(*sort.ordering))
-    audit_read(request, shown=_people_shown({"flag": page.rows}))
+    audit_read(request, shown=shown_rows(page.rows, _people_named(page.rows)))
     return render(
         request,
         "reports/flag_list.html",
@@ -419,7 +402,7 @@ def _flag_page(request, flag, resolve_form=None, status=200):
     evidence = visible_evidence(
         access, flag_evidence_live(flag), quoted_visible=flag_quoted_visible(flag)
     )
-    audit_read(request, shown=_people_shown({"flag": [flag]}))
+    audit_read(request, shown=shown_rows([flag], _people_named([flag])))
     return render(
         request,
         "reports/flag_detail.html",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rest_framework import viewsets
 
-from agencies.access import Category
+from agencies.access import Category, access_for
+from agencies.audit import AuditedReadMixin, audit_read
 from agencies.masking import PolicyMaskedSerializer
-from agencies.services import audit_record
 
 from .models import AgencyTask, EnforcementAction, JointOperation, Meeting
 from .selectors import (
@@ -137,21 +137,29 @@ class OperationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class EnforcementActionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Enforcement actions (TAK): the policy's ``enforcement`` category and a visible person."""
+class EnforcementActionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Enforcement actions (TAK): the policy's ``enforcement`` category and a visible person.
+    Each response is a read of the actions and of the people they name (access log)."""
 
     serializer_class = EnforcementActionSerializer
+    audit_type = "enforcementaction"
 
     def get_queryset(self):
         return visible_enforcement_actions(self.request.user).order_by("-decided_on", "-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(
-            user=request.user,
-            action="api.enforcement.view",
-            subject_type="foreigner",
-            subject_id=response.data.get("foreigner"),
-            detail={"enforcement_action": int(kwargs["pk"])},
-        )
-        return response
+    def _people_shown(self, actions) -> None:
+        if access_for(self.request.user).can_read(C.IDENTITY):
+            audit_read(
+                self.request._request, shown={"foreigner": [a.foreigner_id for a in actions]}
+            )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._people_shown(page)
+        return page
+
+    def get_object(self):
+        action = super().get_object()
+        self._people_shown([action])
+        return action

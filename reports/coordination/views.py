@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import access_for
+from agencies.audit import audit_read, shown_rows
 from agencies.form_errors import form_errors_add
-from agencies.services import audit_record
 
 from ..models import Flag, ReportJob
 from ..selectors import visible_flags, visible_sightings, with_person_visibility
@@ -466,6 +466,17 @@ def _operation_page(request, operation, status=200, result_form=None):
         }
         for t in operation.targets.all()
     ]
+    # The findings and the visible flag and sighting targets are records shown (by reference).
+    shown_targets = [row["target"] for row in targets if row["visible"]]
+    audit_read(
+        request,
+        shown={
+            "jointoperation": [operation.pk],
+            "sighting": [f.sighting_id for f in findings]
+            + [t.sighting_id for t in shown_targets if t.kind == "sighting"],
+            "flag": [t.flag_id for t in shown_targets if t.kind == "flag"],
+        },
+    )
     return render(
         request,
         "reports/operation_detail.html",
@@ -544,13 +555,24 @@ def operation_complete(request, pk: int):
 # --- Enforcement actions (TAK) -----------------------------------------------------------------
 
 
+def _enforcement_shown(actions) -> dict[str, list[int]]:
+    """The actions and the people they name where the name is shown (``person_visible``)."""
+    return {
+        "enforcementaction": [a.pk for a in actions],
+        "foreigner": [a.foreigner_id for a in actions if getattr(a, "person_visible", False)],
+    }
+
+
 @login_required
 @require_GET
 def enforcement_list(request):
-    actions = with_person_visibility(
-        visible_enforcement_actions(request.user).select_related("foreigner", "agency"),
-        request.user,
-    )[:LIST_PAGE]
+    actions = list(
+        with_person_visibility(
+            visible_enforcement_actions(request.user).select_related("foreigner", "agency"),
+            request.user,
+        )[:LIST_PAGE]
+    )
+    audit_read(request, shown=_enforcement_shown(actions))
     return render(
         request,
         "reports/enforcement_list.html",
@@ -602,18 +624,13 @@ def enforcement_detail(request, pk: int):
         ).select_related("foreigner", "agency", "created_by"),
         pk=pk,
     )
-    audit_record(
-        user=request.user, action="enforcement.view", subject_type="foreigner",
-        subject_id=action.foreigner_id, detail={"enforcement_action": action.pk},
-    )  # fmt: skip
+    flags = list(visible_flags(request.user).filter(enforcement_actions=action))
+    findings = list(visible_sightings(request.user).filter(enforcement_actions=action))
+    audit_read(request, shown={**_enforcement_shown([action]), **shown_rows(flags, findings)})
     return render(
         request,
         "reports/enforcement_detail.html",
-        {
-            "action": action,
-            "flags": list(visible_flags(request.user).filter(enforcement_actions=action)),
-            "findings": list(visible_sightings(request.user).filter(enforcement_actions=action)),
-        },
+        {"action": action, "flags": flags, "findings": findings},
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from agencies.models import AuditEvent
 
 from .routes import Case, Ctx, _api_ids, _html_ids
+from .routes_coordination import _html_rows
 
 
 def _label_pk(case: Case, ctx: Ctx) -> set[int]:
@@ -82,6 +83,15 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "api-sighting-detail": ("sighting", _label),
     "api-flag-list": ("flag", _api),
     "api-flag-detail": ("flag", _label),
+    # Every export is a read (its ids: tests/reports/test_exports.py).
+    "export": ("", _any),
+    "operation-detail": ("jointoperation", _label),
+    # A result form re-rendered with its errors shows the operation page again.
+    "operation-complete": ("jointoperation", _label),
+    "enforcement-list": ("enforcementaction", lambda c, x, resp: _html_rows("enforcement")(resp)),
+    "enforcement-detail": ("enforcementaction", _label),
+    "api-enforcement-list": ("enforcementaction", _api),
+    "api-enforcement-detail": ("enforcementaction", _label),
     "admin:*": ("", _admin),
 }
 

@@ -160,6 +160,10 @@ class TestOneGeneratedDataset:
             unidentified_description="", apparent_nationality=""
         ).exists()
 
+    def test_generated_people_carry_the_phonetic_keys_name_search_uses(self, dataset):
+        rows = Foreigner.objects.values_list("search_name", "name_keys")
+        assert rows and all(keys == name_keys(search) for search, keys in rows)
+
 
 def _snapshot() -> dict[str, list[tuple]]:
     """Every generated row, without the load time stamps of the people tables."""
@@ -194,11 +198,6 @@ def _first_ids() -> dict[str, int]:
             cursor.execute(f"SELECT min(id) FROM {table}")
             firsts[table] = cursor.fetchone()[0]
     return firsts
-
-
-def test_generated_people_carry_the_phonetic_keys_name_search_uses(dataset):
-    rows = Foreigner.objects.values_list("search_name", "name_keys")
-    assert rows and all(keys == name_keys(search) for search, keys in rows)
 
 
 def test_same_seed_gives_the_same_rows_whatever_the_worker_count():

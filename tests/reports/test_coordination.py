@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Agency, Notification, Officer, Region
+from agencies.access import access_for
+from agencies.audit import record_accesses
+from agencies.models import Agency, AuditEvent, Notification, Officer, Region
 from reports.coordination import services
 from reports.coordination.models import AgencyTask, EnforcementAction, OperationFinding
 from reports.coordination.selectors import (
@@ -238,35 +241,57 @@ def test_camat_sees_the_tasks_and_operations_of_their_kecamatan_only(chief, polr
 
 
 @pytest.mark.django_db
-def test_operation_findings_are_sightings_that_run_the_sighting_rules(
-    chief, polres, django_capture_on_commit_callbacks
-):
-    person = ForeignerFactory(residence_region_id="73.72.03.1001")
-    flag_target = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
-    operation = services.operation_create(
+def _soreang_operation(chief, polres, flag):
+    return services.operation_create(
         user=chief,
         title="Operasi gabungan Soreang",
         operation_date=timezone.localdate(),
         region=Region.objects.get(pk="73.72.03"),
         order_number="SP-07/2026",
         participants=[polres],
-        flag_ids=[flag_target.pk],
+        flag_ids=[flag.pk],
         addresses=["Jl. Bau Massepe 12"],
     )
+
+
+def _market_finding(officer, operation):
+    return services.operation_finding_record(
+        user=officer,
+        operation_id=operation.pk,
+        region=Region.objects.get(pk="73.72.03.1001"),
+        place="Warung dekat pasar",
+        observed_at=timezone.now(),
+        activity="work",
+        description="Dua WNA bekerja tanpa dokumen",
+        apparent_nationality="CHN",
+        person_count=2,
+    )
+
+
+def _overstay_fine(chief, person, **kwargs):
+    today = timezone.localdate()
+    return services.enforcement_action_record(
+        user=chief,
+        foreigner_id=person.pk,
+        kind=EnforcementAction.Kind.OVERSTAY_FINE,
+        case_review_on=today - dt.timedelta(days=2),
+        decided_on=today,
+        decision="Membayar biaya beban overstay",
+        overstay_days=5,
+        **kwargs,
+    )
+
+
+def test_operation_findings_are_sightings_that_run_the_sighting_rules(
+    chief, polres, django_capture_on_commit_callbacks
+):
+    person = ForeignerFactory(residence_region_id="73.72.03.1001")
+    flag_target = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
+    operation = _soreang_operation(chief, polres, flag_target)
     assert operation.targets.count() == 2
     officer = _staff(polres)
     with django_capture_on_commit_callbacks(execute=True):
-        finding = services.operation_finding_record(
-            user=officer,
-            operation_id=operation.pk,
-            region=Region.objects.get(pk="73.72.03.1001"),
-            place="Warung dekat pasar",
-            observed_at=timezone.now(),
-            activity="work",
-            description="Dua WNA bekerja tanpa dokumen",
-            apparent_nationality="CHN",
-            person_count=2,
-        )
+        finding = _market_finding(officer, operation)
     sighting = finding.sighting
     assert sighting.reporting_agency == polres and sighting.operation_finding == finding
     # The sighting rules ran after commit: an unidentified person → sighting.unregistered.
@@ -324,15 +349,7 @@ def test_operation_findings_are_sightings_that_run_the_sighting_rules(
 def test_enforcement_actions_follow_the_enforcement_category(chief, kanim, polres):
     person = ForeignerFactory(residence_region_id="73.72.03.1001")
     today = timezone.localdate()
-    action = services.enforcement_action_record(
-        user=chief,
-        foreigner_id=person.pk,
-        kind=EnforcementAction.Kind.OVERSTAY_FINE,
-        case_review_on=today - dt.timedelta(days=2),
-        decided_on=today,
-        decision="Membayar biaya beban overstay",
-        overstay_days=5,
-    )
+    action = _overstay_fine(chief, person)
     assert action.fine_amount == 5_000_000
     assert action.legal_basis.startswith("UU 6/2011 Ps. 78")
     kejari = _staff(AgencyFactory(kind=Agency.Kind.KEJARI))
@@ -417,3 +434,71 @@ def test_a_ban_from_places_names_its_region_and_is_offered_to_the_rules(chief):
     assert ban.legal_basis == "UU 6/2011 Ps. 75 ayat (2) huruf c"
     assert list(barring_actions(today)) == [ban]
     assert not barring_actions(today + dt.timedelta(days=31)).exists()
+
+
+@pytest.mark.django_db
+def test_operation_and_enforcement_pages_record_the_read(
+    client, chief, polres, django_capture_on_commit_callbacks
+):
+    person = ForeignerFactory(residence_region_id="73.72.03.1001")
+    flag = FlagFactory(foreigner=person, subject_type="foreigner", subject_id=person.pk)
+    operation = _soreang_operation(chief, polres, flag)
+    with django_capture_on_commit_callbacks(execute=True):
+        finding = _market_finding(_staff(polres), operation)
+    action = _overstay_fine(chief, person, flag_ids=[flag.pk])
+    client.force_login(chief)
+
+    def read(name, *args) -> AuditEvent:
+        since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        assert client.get(reverse(name, args=args)).status_code == 200
+        [row] = AuditEvent.objects.filter(id__gt=since)
+        assert row.action == AuditEvent.READ and row.route == name and row.user == chief
+        return row
+
+    assert read("operation-detail", operation.pk).shown == {
+        "jointoperation": [operation.pk],
+        "sighting": [finding.sighting_id],
+        "flag": [flag.pk],
+    }
+    detail = read("enforcement-detail", action.pk)
+    assert detail.shown == {
+        "enforcementaction": [action.pk],
+        "foreigner": [person.pk],
+        "flag": [flag.pk],
+    }
+    listed = read("enforcement-list")
+    assert listed.shown == {"enforcementaction": [action.pk], "foreigner": [person.pk]}
+    # The TAK pages are reads of the person: "who accessed this record" lists them.
+    assert {r.pk for r in record_accesses(_system_admin(), "foreigner", person.pk)} == {
+        detail.pk,
+        listed.pk,
+    }
+
+    # Denied: the same 404 as for a missing record, and no row.
+    client.force_login(_staff(AgencyFactory(kind=Agency.Kind.KEMENAG)))
+    since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    assert client.get(reverse("enforcement-detail", args=[action.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(id__gt=since).exists()
+
+
+@pytest.mark.django_db
+def test_enforcement_api_records_the_actions_and_people_it_shows(client, chief):
+    person = ForeignerFactory(residence_region_id="73.72.03.1001")
+    action = _overstay_fine(chief, person)
+    client.force_login(chief)
+    for url in (
+        reverse("api-enforcement-list"),
+        reverse("api-enforcement-detail", args=[action.pk]),
+    ):
+        since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        assert client.get(url).status_code == 200
+        [row] = AuditEvent.objects.filter(id__gt=since)
+        assert row.action == AuditEvent.READ
+        assert row.shown == {"enforcementaction": [action.pk], "foreigner": [person.pk]}
+
+
+def _system_admin():
+    """Who may read every row of the access log (the panel's other readers see their agency's)."""
+    from tests.factories import UserFactory
+
+    return access_for(UserFactory(is_superuser=True))

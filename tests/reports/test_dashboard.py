@@ -154,3 +154,18 @@ def test_area_is_not_offered_without_the_residence_category(client, kemenag_offi
     f, response = figures(client, kecamatan="73.72.03")
     assert "kecamatan" not in response.context["form"].fields
     assert f["area"] == ""
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_to": "0001-01-01"},
+        {"date_from": "0001-01-01", "date_to": "0001-01-02"},
+        {"date_from": "9999-12-31"},
+    ],
+)
+def test_dates_outside_the_calendar_we_keep_are_a_form_error(client, kanim_supervisor, params):
+    client.force_login(kanim_supervisor)
+    response = client.get(reverse("dashboard"), params)
+    assert response.status_code == 200
+    assert response.context["form"].errors

@@ -5,12 +5,17 @@ import csv
 import io
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from agencies.access import access_for
+from agencies.audit import record_accesses
 from agencies.models import Agency, AuditEvent
+from reports import export_views
 from reports.exports import SOURCES
 from reports.models import ReportJob
 from tests.factories import (
@@ -119,14 +124,40 @@ def test_formula_cells_are_neutralised(client, kanim_officer, regions):
     assert all(not str(c).startswith(("=", "+", "-", "@")) for row in cells for c in row if c)
 
 
+def _export_reads():
+    return list(AuditEvent.objects.filter(action=AuditEvent.READ, route="export"))
+
+
 @pytest.mark.django_db
-def test_every_export_is_audited_with_its_ids(client, kanim_officer, people):
+def test_every_export_is_a_read_in_the_access_log_with_its_ids(client, kanim_officer, people):
     client.force_login(kanim_officer)
-    rows = _csv(client.get(reverse("export", args=["foreigners", "csv"]) + "?nationality=CHN"))
-    event = AuditEvent.objects.get(action="export.foreigners")
-    assert sorted(event.detail["ids"]) == sorted(int(r[0]) for r in rows[1:])
-    assert event.detail["filters"] == {"nationality": ["CHN"]}
-    assert event.user == kanim_officer
+    nationality = people["soreang"].nationality
+    url = reverse("export", args=["foreigners", "csv"]) + f"?nationality={nationality}&q="
+    rows = _csv(client.get(url, REMOTE_ADDR="10.1.2.3"))
+    assert len(rows) > 1
+    [event] = _export_reads()
+    assert event.shown == {"foreigner": sorted(int(r[0]) for r in rows[1:])}
+    assert event.detail == {
+        "resource": "foreigners",
+        "format": "csv",
+        "count": len(rows) - 1,
+        # The criteria's names, never what was searched.
+        "filters": ["nationality", "q"],
+    }
+    assert event.user == kanim_officer and event.ip == "10.1.2.3"
+    assert not AuditEvent.objects.filter(action__startswith="export.").exists()
+
+
+@pytest.mark.django_db
+def test_exported_people_appear_in_who_accessed_the_record(client, kanim_officer, people):
+    client.force_login(kanim_officer)
+    rows = _xlsx(client.get(reverse("export", args=["sightings", "xlsx"])))
+    [event] = _export_reads()
+    assert event.shown["sighting"] == sorted(row[0] for row in rows[1:])
+    # The sighting names the visitor: the export is one of the visitor's accesses.
+    assert event.shown["foreigner"] == [people["visitor"].pk]
+    assert event.detail["resource"] == "sightings" and event.detail["format"] == "xlsx"
+    assert list(record_accesses(_system_admin(), "foreigner", people["visitor"].pk)) == [event]
 
 
 @pytest.mark.django_db
@@ -155,9 +186,39 @@ def test_large_export_runs_as_a_job_with_progress_and_a_private_download(
     assert b"download-file" in page.content
     rows = _xlsx(client.get(reverse("report-job-download", args=[job.pk, "file"])))
     assert len(rows) == 4
-    assert AuditEvent.objects.filter(action="export.foreigners").count() == 1
+    # The job's read is in the log once (its download is that export, not another read).
+    [event] = _export_reads()
+    assert event.user == kanim_officer and len(event.shown["foreigner"]) == 3
+    assert event.detail["format"] == "xlsx" and event.detail["count"] == 3
     # Another officer (even of the same agency) cannot see or download the job.
     other = OfficerFactory(agency=kanim_officer.officer.agency).user
     client.force_login(other)
     assert client.get(reverse("report-job", args=[job.pk])).status_code == 404
     assert client.get(reverse("report-job-download", args=[job.pk, "file"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_download_cut_short_records_what_was_sent(rf, kanim_officer, people):
+    request = rf.get(reverse("export", args=["foreigners", "csv"]))
+    request.user = kanim_officer
+    response = export_views.export(request, "foreigners", "csv")
+    lines = iter(response.streaming_content)
+    next(lines)  # the header
+    first = next(lines).decode("utf-8")
+    assert _export_reads() == []  # nothing recorded while the download runs
+    # The client went away: the server closes the response (here without closing the test's
+    # database connection, as the test client does).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    [event] = _export_reads()
+    assert event.shown == {"foreigner": [int(first.split(",")[0])]}
+
+
+def _system_admin():
+    """Who may read every row of the access log (the panel's other readers see their agency's)."""
+    from tests.factories import UserFactory
+
+    return access_for(UserFactory(is_superuser=True))

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import AuditEvent
 from reports.models import Flag, Sighting
 from tests.factories import FlagFactory, ForeignerFactory, SightingFactory, StayPermitFactory
 
@@ -183,3 +184,125 @@ def test_dashboard_figures_lead_to_the_lists_they_count(client, kanim_supervisor
     assert {p.pk for p in listed} == {p.pk for p in expiring}
     overstays = client.get(reverse("flag-list"), {"rule": "permit.overstay"})
     assert "1–2 dari 2" in overstays.content.decode()
+
+
+# --- one filter set behind the sighting lists, the API and the export ----------------------
+
+
+def test_dashboard_week_link_lands_on_the_sightings_of_that_week(client, kanim_supervisor, regions):
+    now = timezone.now()
+    this_week = SightingFactory(observed_at=now - dt.timedelta(hours=2))
+    older = SightingFactory(observed_at=now - dt.timedelta(days=40))
+    client.force_login(kanim_supervisor)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    links = re.findall(
+        re.escape(reverse("sighting-list")) + r'\?(date_from=[\d-]+&amp;date_to=[\d-]+)"', dashboard
+    )
+    assert links, "the weekly bars link to the sighting list"
+    listed = client.get(f"{reverse('sighting-list')}?{links[-1].replace('&amp;', '&')}")
+    assert sighting_ids(listed) == [this_week.pk]
+    assert older.pk not in sighting_ids(listed)
+
+
+def test_sighting_list_filters_by_period_area_reference_and_status(client, kanim_officer, regions):
+    now = timezone.now()
+    soreang = SightingFactory(region_id="73.72.03.1001", observed_at=now - dt.timedelta(days=2))
+    SightingFactory(region_id="73.72.02.1001", observed_at=now - dt.timedelta(days=2))  # Ujung
+    SightingFactory(region_id="73.72.03.1001", observed_at=now - dt.timedelta(days=30))
+    client.force_login(kanim_officer)
+    url = reverse("sighting-list")
+    today = timezone.localdate()
+    week = {"date_from": (today - dt.timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    assert sighting_ids(client.get(url, {**week, "kecamatan": "73.72.03"})) == [soreang.pk]
+    assert sighting_ids(client.get(url, {"q": soreang.reference[-4:]})) == [soreang.pk]
+    assert sighting_ids(client.get(url, {"status": "verified"})) == []
+    body = client.get(url, {"kecamatan": "73.72.03"}).content.decode()
+    # The kecamatan is picked from the user's area, the dates are ISO.
+    assert '<option value="73.72.03" selected>' in body
+
+
+def test_sighting_list_reversed_period_is_a_form_error_and_no_rows(client, kanim_officer, regions):
+    SightingFactory()
+    client.force_login(kanim_officer)
+    response = client.get(
+        reverse("sighting-list"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert response.status_code == 200
+    assert "Akhir periode sebelum awalnya." in response.content.decode()
+    assert sighting_ids(response) == []
+
+
+def test_sighting_api_takes_the_list_names_and_its_own_older_names(client, kanim_officer, regions):
+    pending = SightingFactory()
+    verified = SightingFactory(
+        review_status=Sighting.ReviewStatus.VERIFIED, reviewed_at=timezone.now()
+    )
+    client.force_login(kanim_officer)
+    url = reverse("api-sighting-list")
+
+    def ids(params):
+        return [row["id"] for row in client.get(url, params).json()["results"]]
+
+    assert ids({"status": "verified"}) == [verified.pk]
+    assert ids({"review_status": "pending"}) == [pending.pk]
+    day = timezone.localdate(verified.observed_at).isoformat()
+    assert set(ids({"observed_from": day, "observed_until": day})) <= {pending.pk, verified.pk}
+    assert ids({"observed_from": "2000-01-01", "observed_until": "2000-01-02"}) == []
+    assert client.get(url, {"date_from": "2026-05-02", "date_to": "2026-05-01"}).status_code == 400
+
+
+def test_sighting_export_uses_the_filters_of_the_page(client, kanim_officer, regions):
+    soreang = SightingFactory(region_id="73.72.03.1001")
+    SightingFactory(region_id="73.72.02.1001")
+    client.force_login(kanim_officer)
+    params = {"kecamatan": "73.72.03", "q": soreang.reference}
+    assert sighting_ids(client.get(reverse("sighting-list"), params)) == [soreang.pk]
+    export = client.get(reverse("export", args=["sightings", "csv"]), params)
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [int(row.split(",")[0]) for row in rows] == [soreang.pk]
+
+
+def test_alert_list_shows_a_refused_filter_as_a_message_and_no_rows(
+    client, kemenag_officer, kanim_officer
+):
+    flagged = flags(1, region="73.72.03.1001")[0]
+    client.force_login(kemenag_officer)
+    response = client.get(reverse("flag-list"), {"kecamatan": "73.72.03"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' in body and "akan membuka Domisili" in body
+    assert shown_ids(response) == []
+    client.force_login(kanim_officer)
+    assert shown_ids(client.get(reverse("flag-list"), {"kecamatan": "73.72.03"})) == [flagged.pk]
+
+
+def test_alert_period_is_one_criterion_of_page_api_and_export(client, kanim_officer):
+    recent = flags(1, opened_days_ago=2)[0]
+    flags(1, opened_days_ago=40)
+    client.force_login(kanim_officer)
+    today = timezone.localdate()
+    period = {"date_from": (today - dt.timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    assert shown_ids(client.get(reverse("flag-list"), period)) == [recent.pk]
+    api = client.get(reverse("api-flag-list"), period).json()["results"]
+    assert [row["id"] for row in api] == [recent.pk]
+    export = client.get(reverse("export", args=["flags", "csv"]), period)
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [int(row.split(",")[0]) for row in rows] == [recent.pk]
+    reversed_ = {"date_from": today.isoformat(), "date_to": "2000-01-01"}
+    assert client.get(reverse("api-flag-list"), reversed_).status_code == 400
+
+
+def test_sighting_list_logs_its_rows_and_only_the_people_it_names(client, polres_officer):
+    hidden = ForeignerFactory(residence_region_id="73.11")
+    seen = ForeignerFactory(residence_region_id="73.72.03.1001")
+    outside = SightingFactory(region_id="73.11", foreigner=hidden)
+    # Polres reported it, so Polres reads the sighting, but not the person living elsewhere.
+    Sighting.objects.filter(pk=outside.pk).update(
+        reporting_agency_id=polres_officer.officer.agency_id
+    )
+    inside = SightingFactory(region_id="73.72.03.1001", foreigner=seen)
+    client.force_login(polres_officer)
+    response = client.get(reverse("sighting-list"))
+    assert sorted(sighting_ids(response)) == sorted([outside.pk, inside.pk])
+    [row] = AuditEvent.objects.filter(action=AuditEvent.READ, route="sighting-list")
+    assert row.shown == {"sighting": sorted([outside.pk, inside.pk]), "foreigner": [seen.pk]}

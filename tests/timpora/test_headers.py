@@ -3,14 +3,18 @@ checks passively): CSP without inline script or style, HSTS, nosniff, frame and 
 policies, no-store on pages and API answers, Secure/HttpOnly cookies; the portal's own 404 and
 500 pages; and no inline script or style attribute left in any template."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import override_settings
-from django.urls import path
+from django.urls import path, reverse
+from PIL import Image
 
-from tests.factories import ForeignerFactory, ResidenceFactory
+from reports.models import SightingPhoto
+from tests.factories import ForeignerFactory, ResidenceFactory, SightingFactory
 from timpora import urls as portal_urls
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +140,24 @@ def test_a_request_with_too_many_files_gets_the_portals_400_page(client, camat_s
     response = client.post("/laporan/baru/", {"photos": files})
     assert response.status_code == 400
     assert "Timpora" in response.content.decode()
+
+
+def test_photo_downloads_are_no_store(client, kanim_officer, tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(buffer, "JPEG")
+    with override_settings(**PRODUCTION, MEDIA_ROOT=str(tmp_path)):
+        person = ForeignerFactory()
+        person.photo.save("p.jpg", ContentFile(buffer.getvalue()))
+        photo = SightingPhoto.objects.create(
+            sighting=SightingFactory(), image=ContentFile(buffer.getvalue(), name="s.jpg")
+        )
+        client.force_login(kanim_officer)
+        for url in (
+            reverse("foreigner-photo", args=[person.pk]),
+            reverse("sighting-photo", args=[photo.pk]),
+        ):
+            response = client.get(url, secure=True)
+            assert response.status_code == 200, url
+            # Personal data: never kept by a browser or shared cache.
+            _check_headers(response)
+            assert "max-age=300" not in response["Cache-Control"]
