@@ -37,7 +37,9 @@ from django.core.files import File
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     F,
+    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -53,6 +55,7 @@ from agencies.access import Access, Category, access_for
 from agencies.audit import audit_read
 from foreigners.filters import foreigners_filtered
 from foreigners.models import StayPermit, TravelDocument
+from foreigners.selectors import visible_foreigners
 
 from .coordination.selectors import visible_operations, visible_tasks
 from .filters import flags_filtered, sightings_filtered
@@ -72,8 +75,9 @@ class Column:
     label: Promise
     category: str | None
     path: str
-    # An annotation the path needs, given the viewer's access (added only when the column is).
-    annotate: Callable[[Access], object] | None = None
+    # An annotation the path needs, given the viewer's access and the viewer (added only when
+    # the column is).
+    annotate: Callable[[Access, object], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,12 @@ class ExportRefused(Exception):
 # --- column helpers ---------------------------------------------------------------------------
 
 
-def _in_scope(field: str) -> Callable[[Access], object]:
+def _in_scope(field: str) -> Callable[[Access, object], object]:
     """The region code when it lies in the viewer's scope, else empty: a related row keeps its
     own scope (a camat exports the residence of a person seen in their kecamatan only when the
     residence is in the kecamatan too)."""
 
-    def build(access: Access):
+    def build(access: Access, user):
         if access.scope_codes is None:  # unrestricted (system admin)
             return F(field)
         return Case(
@@ -111,7 +115,7 @@ def _in_scope(field: str) -> Callable[[Access], object]:
     return build
 
 
-def _current_document(access: Access):
+def _current_document(access: Access, user):
     return Subquery(
         TravelDocument.objects.filter(foreigner=OuterRef("pk"))
         .order_by("-expires_on", "-id")
@@ -119,8 +123,22 @@ def _current_document(access: Access):
     )
 
 
+def _person_if_visible(access: Access, user):
+    """The record number of the person a sighting or flag names, only when the viewer sees that
+    person (a record can be visible while its person is not: the pages say "restricted", the API
+    leaves the number out)."""
+    return Case(
+        When(
+            Exists(visible_foreigners(user).filter(pk=OuterRef("foreigner_id"))),
+            then=F("foreigner_id"),
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
 def _current_permit(field: str):
-    def build(access: Access):
+    def build(access: Access, user):
         return Subquery(
             StayPermit.objects.filter(foreigner=OuterRef("pk"), status=StayPermit.Status.ACTIVE)
             .order_by("-valid_until", "-id")
@@ -248,7 +266,13 @@ SOURCES: dict[str, Source] = {
             Column("nationality", _("Apparent nationality"), C.SIGHTING, "apparent_nationality"),
             Column("persons", _("Number of persons"), C.SIGHTING, "person_count"),
             Column("agency", _("Reporting agency"), C.SIGHTING, "reporting_agency__short_name"),
-            Column("foreigner", _("Record number of the person"), C.IDENTITY, "foreigner_id"),
+            Column(
+                "foreigner",
+                _("Record number of the person"),
+                C.IDENTITY,
+                "person_shown",
+                _person_if_visible,
+            ),
         ),
         _sighting_rows,
         requires=C.SIGHTING,
@@ -262,7 +286,13 @@ SOURCES: dict[str, Source] = {
             Column("state", _("State"), C.FLAG, "state"),
             Column("opened_at", _("Opened"), C.FLAG, "opened_at"),
             Column("closed_at", _("Closed"), C.FLAG, "closed_at"),
-            Column("foreigner", _("Record number of the person"), C.IDENTITY, "foreigner_id"),
+            Column(
+                "foreigner",
+                _("Record number of the person"),
+                C.IDENTITY,
+                "person_shown",
+                _person_if_visible,
+            ),
             Column("sighting", _("Sighting number"), C.SIGHTING, "sighting_id"),
         ),
         _flag_rows,
@@ -343,7 +373,7 @@ def export_queryset(
         raise ExportRefused(source.resource)
     columns = allowed_columns(source, access)
     qs = source.rows(user, params)
-    annotations = {c.path: c.annotate(access) for c in columns if c.annotate}
+    annotations = {c.path: c.annotate(access, user) for c in columns if c.annotate}
     if annotations:
         qs = qs.annotate(**annotations)
     log = ExportLog(source, columns, qs.model._meta.model_name)

@@ -222,3 +222,37 @@ def _system_admin():
     from tests.factories import UserFactory
 
     return access_for(UserFactory(is_superuser=True))
+
+
+@pytest.mark.django_db
+def test_a_shared_sighting_exports_without_the_number_of_a_person_the_reader_cannot_see(
+    client, camat_soreang, admin_user, regions
+):
+    """The sighting is shared with the camat; the person it names lives and was seen outside the
+    kecamatan: the row is exported, the person's record number is not (as on the page and in
+    the API)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from foreigners.selectors import visible_foreigners
+    from tests.authz.world import grant_rows
+
+    away = ForeignerFactory(residence_region_id="73.11")
+    sighting = SightingFactory(foreigner=away, region_id="73.11")
+    grant_rows(
+        subject_type="sighting",
+        pk=sighting.pk,
+        granter=admin_user,
+        user=camat_soreang,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    assert not visible_foreigners(camat_soreang).filter(pk=away.pk).exists()
+    client.force_login(camat_soreang)
+    rows = _csv(client.get(reverse("export", args=["sightings", "csv"])))
+    header, body = rows[0], rows[1:]
+    column = header.index(L("sightings", "foreigner"))
+    [row] = [r for r in body if r[0] == str(sighting.pk)]
+    assert row[column] == ""
+    [event] = _export_reads()
+    assert "foreigner" not in event.shown  # the log names no person the export did not show
