@@ -137,6 +137,12 @@ def _person_if_visible(access: Access, user):
     )
 
 
+# The person a sighting or flag names, as far as the viewer sees them.
+PERSON_COLUMN = Column(
+    "foreigner", _("Record number of the person"), C.IDENTITY, "person_shown", _person_if_visible
+)
+
+
 def _current_permit(field: str):
     def build(access: Access, user):
         return Subquery(
@@ -266,13 +272,7 @@ SOURCES: dict[str, Source] = {
             Column("nationality", _("Apparent nationality"), C.SIGHTING, "apparent_nationality"),
             Column("persons", _("Number of persons"), C.SIGHTING, "person_count"),
             Column("agency", _("Reporting agency"), C.SIGHTING, "reporting_agency__short_name"),
-            Column(
-                "foreigner",
-                _("Record number of the person"),
-                C.IDENTITY,
-                "person_shown",
-                _person_if_visible,
-            ),
+            PERSON_COLUMN,
         ),
         _sighting_rows,
         requires=C.SIGHTING,
@@ -286,13 +286,7 @@ SOURCES: dict[str, Source] = {
             Column("state", _("State"), C.FLAG, "state"),
             Column("opened_at", _("Opened"), C.FLAG, "opened_at"),
             Column("closed_at", _("Closed"), C.FLAG, "closed_at"),
-            Column(
-                "foreigner",
-                _("Record number of the person"),
-                C.IDENTITY,
-                "person_shown",
-                _person_if_visible,
-            ),
+            PERSON_COLUMN,
             Column("sighting", _("Sighting number"), C.SIGHTING, "sighting_id"),
         ),
         _flag_rows,
