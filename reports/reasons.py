@@ -10,15 +10,17 @@ sentences stored with the flag, for readers of every category only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext, ngettext
 
-from foreigners.models import StayPermit
+from foreigners.models import COUNTRY_LABELS, StayPermit
 
 from .evidence import reason_visible, reasons_readable
+from .models import Sighting
 from .rules import RULES
 
 
@@ -33,6 +35,42 @@ def _day(value) -> str:
     if isinstance(moment, dt.datetime):
         moment = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
     return date_format(moment, "j M Y")
+
+
+_MONEY_KEYS = frozenset({"fine_per_day", "fine_estimate"})
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.+-]+Z?)?$")
+
+
+def evidence_value(key: str, value) -> str:
+    """One evidence value in the reader's words: yes/no, a dash for nothing, Rupiah with the
+    language's grouping (Rp 1.000.000), days as "31 Des 2026", a permit kind, activity or
+    country by its label; lists joined."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(evidence_value(key, v) for v in value)
+    if key in _MONEY_KEYS and isinstance(value, int | float | str) and str(value).isdigit():
+        return f"Rp {_money(value)}"
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        try:
+            return _day(value)
+        except ValueError:
+            return str(value)
+    labels = _VALUE_LABELS.get(key)
+    if labels is not None:
+        return str(labels().get(value, value))
+    return str(value)
+
+
+_VALUE_LABELS = {
+    "permit_kind": lambda: dict(StayPermit.Kind.choices),
+    "activity": lambda: dict(Sighting.Activity.choices),
+    "apparent_nationality": lambda: COUNTRY_LABELS,
+}
 
 
 def _law(code: str) -> str:

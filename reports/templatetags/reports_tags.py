@@ -10,6 +10,7 @@ from reports.evidence import evidence_label as _evidence_label
 from reports.figures import flag_evidence_live
 from reports.models import RuleSettings
 from reports.models import rule_title as models_rule_title
+from reports.reasons import evidence_value as _evidence_value
 from reports.reasons import flag_reason_for
 from reports.rules import RULES
 from reports.selectors import flag_quoted_visible
@@ -59,3 +60,10 @@ def flag_reason(context, flag, chars: int = 0) -> str:
 @register.filter
 def evidence_label(key: str) -> str:
     return _evidence_label(key)
+
+
+@register.filter
+def evidence_value(value, key: str) -> str:
+    """``{{ value|evidence_value:key }}``: the value in the reader's words, never a stored code,
+    ``True`` or a bare number (reports.reasons.evidence_value)."""
+    return _evidence_value(key, value)

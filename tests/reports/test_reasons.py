@@ -363,3 +363,26 @@ def test_duty_rule_reason_reads_the_same_whatever_the_masked_evidence(
 def _reason_for_language(rule: str, evidence: dict) -> str:
     with translation.override("en"):
         return flag_reason_text(Flag(rule=rule, evidence=evidence))
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "value", "shown"),
+    [
+        ("id", "fine_estimate", 3000000, "Rp 3.000.000"),
+        ("en", "fine_estimate", 3000000, "Rp 3,000,000"),
+        ("id", "deportation_recommended", True, "Ya"),
+        ("en", "deportation_recommended", False, "No"),
+        ("id", "visa_index", None, "—"),
+        ("id", "valid_until", "2026-12-31", "31 Des 2026"),
+        ("en", "valid_until", "2026-12-31", "31 Dec 2026"),
+        ("en", "permit_kind", "ITAS", "Limited stay permit (ITAS)"),
+        ("id", "permit_kind", "ITAS", "Izin Tinggal Terbatas (ITAS)"),
+        ("en", "apparent_nationality", "JPN", "JPN — Japan"),
+        ("en", "days_left", 1200, "1,200"),
+    ],
+)
+def test_evidence_values_read_as_words_not_stored_codes(language, key, value, shown):
+    from reports.reasons import evidence_value
+
+    with translation.override(language):
+        assert evidence_value(key, value) == shown
