@@ -145,6 +145,8 @@ def test_the_camats_week_three_reports_found_again_and_the_review_notified(
     assert page.get_by_role("heading", name=second).is_visible()
     assert "Terverifikasi" in page.inner_text("main")
     assert "Dicek di pelabuhan, sesuai." in page.inner_text("main")
+    reviewer_name = kanim_officer.get_full_name() or kanim_officer.username
+    assert f"ditinjau oleh: — → {reviewer_name}" in page.inner_text("body")  # the history
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert page.locator("#bell .bell-count").count() == 0
@@ -265,6 +267,9 @@ def test_an_alert_is_worked_from_the_bell_to_resolved(open_as, polres_officer):
     assert "Didatangi bersama Kanim" in main
     assert page.locator(".heading .badge").inner_text() == flag.get_state_display()
     assert page.get_by_role("button", name="Selesaikan").count() == 0
+    # The history names who closed it, not their user id.
+    closer = polres_officer.get_full_name() or polres_officer.username
+    assert f"ditutup oleh: — → {closer}" in main
 
     # The open-alerts list no longer shows it; the resolved filter does.
     page.goto("/peringatan/")
