@@ -176,7 +176,7 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
         new_ok = _readable(reader, spec, model, name, new_side, visible_refs)
         if row.pgh_label != "update":
             if new_ok:
-                value = _value(spec, name, new_side.get(column))
+                value = _value(spec, name, new_side.get(column), users)
                 changes.append(Change(name, _label(model, name), None, value))
             continue
         old_ok = _readable(reader, spec, model, name, old_side, visible_refs)
@@ -186,8 +186,8 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
             Change(
                 name,
                 _label(model, name),
-                _value(spec, name, old_side.get(column)) if old_ok else None,
-                _value(spec, name, new_side.get(column)) if new_ok else None,
+                _value(spec, name, old_side.get(column), users) if old_ok else None,
+                _value(spec, name, new_side.get(column), users) if new_ok else None,
                 old_hidden=not old_ok,
                 new_hidden=not new_ok,
             )
@@ -204,9 +204,9 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
     )
 
 
-def _value(spec: Tracked, name: str, raw):
-    """A stored value as the reader should see it: a choice's label, a date as a date, or what
-    the registering app's ``display`` makes of it."""
+def _value(spec: Tracked, name: str, raw, users: dict[int, str]):
+    """A stored value as the reader should see it: a choice's label, a date as a date, a user
+    by name (``users``), or what the registering app's ``display`` makes of it."""
     if raw in (None, ""):
         return raw
     if name in spec.display:
@@ -215,6 +215,8 @@ def _value(spec: Tracked, name: str, raw):
         model_field = spec.model._meta.get_field(name)
     except FieldDoesNotExist:
         return raw
+    if name in _user_fields(spec):
+        return users.get(int(raw), raw)
     if model_field.choices:
         return dict(model_field.flatchoices).get(raw, raw)
     if isinstance(raw, str) and isinstance(model_field, models.DateTimeField):
@@ -280,8 +282,26 @@ def _context_user(row) -> int | None:
     return int(user) if user not in (None, "") else None
 
 
+def _user_fields(spec: Tracked) -> list[str]:
+    """The shown fields naming a user (who reviewed, who closed): shown by name, not id."""
+    user_model = get_user_model()
+    return [
+        name
+        for name in spec.fields
+        if getattr(spec.model._meta.get_field(name), "related_model", None) is user_model
+    ]
+
+
 def _user_names(rows) -> dict[int, str]:
+    """The names of the users who made the changes of ``rows`` and of those the changed values
+    name (``_user_fields``)."""
     ids = {u for u in (_context_user(r) for r in rows) if u is not None}
+    for row in rows:
+        spec = TRACKED[row.pgh_model]
+        for name in _user_fields(spec):
+            column = spec.model._meta.get_field(name).attname
+            values = [(row.pgh_data or {}).get(column), *((row.pgh_diff or {}).get(column) or ())]
+            ids.update(int(v) for v in values if v not in (None, ""))
     if not ids:
         return {}
     users = get_user_model().objects.filter(pk__in=ids)

@@ -352,3 +352,29 @@ def test_history_shows_labels_and_dates_not_stored_codes(regions, kanim_officer)
     assert ("rule", None, str(RULES["permit.overstay"].title)) in shown
     assert ("state", Flag.State.OPEN.label, Flag.State.ACKNOWLEDGED.label) in shown
     assert ("from_date", None, dt.date(2024, 2, 1)) in shown
+
+
+def test_history_names_the_reviewer_and_the_closer_not_their_user_id(
+    regions, kanim_officer, polres_officer
+):
+    f = ForeignerFactory(residence_region_id="73.72.03.1001")
+    flag = FlagFactory(foreigner=f, subject_type=Flag.SubjectType.FOREIGNER, subject_id=f.pk)
+    Flag.objects.filter(pk=flag.pk).update(
+        state=Flag.State.RESOLVED, closed_at=timezone.now(), closed_by=polres_officer
+    )
+    sighting = SightingFactory(region_id="73.72.03.1001")
+    Sighting.objects.filter(pk=sighting.pk).update(
+        review_status=Sighting.ReviewStatus.VERIFIED,
+        reviewed_at=timezone.now(),
+        reviewed_by=kanim_officer,
+    )
+    reader = RowAccess(access_for(kanim_officer))
+    entries = timeline(reader, Events.objects.tracks(flag), among=[Flag], user=kanim_officer)
+    entries += timeline(
+        reader, Events.objects.tracks(sighting), among=[Sighting], user=kanim_officer
+    )
+    shown = {c.field: c.new for e in entries for c in e.changes}
+    closer = polres_officer.get_full_name() or polres_officer.username
+    reviewer = kanim_officer.get_full_name() or kanim_officer.username
+    assert shown["closed_by"] == closer and shown["reviewed_by"] == reviewer
+    assert closer != str(polres_officer.pk) and reviewer != str(kanim_officer.pk)
