@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 EMBEDDED := $(PY) -m timpora.embedded --
 PYTEST_ARGS ?=
 # Parallel test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process.
+# worksteal: an idle worker takes queued tests from a busy one (the matrix tests take 10-40 s
+# each, and a plain split left one worker running alone at the end).
 PYTEST_WORKERS ?= auto
 # Port of the development server (`make run PORT=8123`).
 PORT ?= 8000
@@ -43,7 +45,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) .ci/security_audit.py
 	$(PY) -m tests.browser.chromium
-	$(EMBEDDED) $(PY) -m pytest -n $(PYTEST_WORKERS) --ds=timpora.settings_test $(PYTEST_ARGS)
+	$(EMBEDDED) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal --ds=timpora.settings_test $(PYTEST_ARGS)
 
 # pip-audit (no dependency with a known vulnerability; says so when its service is unreachable)
 # and bandit (no high-severity finding). PIP_AUDIT_REQUIRED=1 makes an unreachable service fail.
