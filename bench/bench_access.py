@@ -66,6 +66,7 @@ from django.utils import timezone  # noqa: E402
 from guardian import shortcuts as guardian_shortcuts  # noqa: E402
 from guardian.models import GroupObjectPermission, UserObjectPermission  # noqa: E402
 from guardian.shortcuts import get_objects_for_user  # noqa: E402
+from principals import client_for  # noqa: E402
 
 from agencies.access import access_changed, access_for, access_forget  # noqa: E402
 from agencies.models import Agency, Officer, RecordShare  # noqa: E402
@@ -492,8 +493,7 @@ def main() -> None:
 
 
 def measure(label: str, user, url: str, args) -> tuple:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)  # verified for two-factor (mandatory for supervisors)
     access_forget(user)
     access = access_for(user)
     # The page, as served; the access-log INSERT of each request timed inside it.
@@ -611,8 +611,7 @@ def report(principals: dict, args, rare: str) -> None:
         ("kanim supervisor", KECAMATAN, "large kecamatan, Kanim"),
     ]
     for label, kec, note in cases:
-        client = Client()
-        client.force_login(principals[label])
+        client = client_for(principals[label])
         url = page_url(*kec) if isinstance(kec, tuple) else page_url(kec)
         counts = []
         for cold in (True, False):
