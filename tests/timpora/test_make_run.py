@@ -103,7 +103,12 @@ def test_make_run_serves_login_starts_worker_and_beat_and_ctrl_c_stops_everythin
         assert re.search(r"alerted about [1-9]\d* flag", output)
 
         # The worker answers a ping through the embedded broker; beat announced itself.
-        broker = Celery(broker=f"redis+socket://{var_dir}/redis/redis.sock?virtual_host=0")
+        # Not the current app: tasks sent by later tests of this worker must keep using the
+        # project's (eager) app, not this broker that is gone once the test ends.
+        broker = Celery(
+            broker=f"redis+socket://{var_dir}/redis/redis.sock?virtual_host=0",
+            set_as_current=False,
+        )
         replies = []
         while time.monotonic() < deadline and not replies:
             replies = broker.control.ping(timeout=2) or []
