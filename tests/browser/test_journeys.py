@@ -15,6 +15,7 @@ from PIL import Image
 from agencies.models import Region
 from reports.models import Flag, Sighting
 from reports.services import sighting_submit
+from tests.clock import earlier_today
 from tests.factories import (
     ForeignerFactory,
     ResidenceFactory,
@@ -113,7 +114,7 @@ def test_kanim_links_a_sighting_and_polres_sees_the_after_expiry_alert(
         reporter=camat_soreang,
         region=Region.objects.get(pk="73.72.03.1001"),
         place="Pelabuhan Nusantara",
-        observed_at=timezone.now() - dt.timedelta(hours=1),
+        observed_at=earlier_today(),
         activity="tourism",
         description="Seorang pria asing berjalan-jalan di pelabuhan.",
         apparent_nationality="CHN",

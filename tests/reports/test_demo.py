@@ -20,6 +20,7 @@ from foreigners.models import Foreigner, StayPermit
 from reports.models import Flag, Sighting
 from reports.rules import rules_run
 from reports.selectors import visible_flags
+from tests.clock import earlier_today
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_a_sighting_of_an_overstayer_in_each_kecamatan_opens_after_expiry(demo):
             Sighting.objects.create(
                 reporter=reporter.user,
                 reporting_agency=reporter.agency,
-                observed_at=timezone.now() - dt.timedelta(hours=1),
+                observed_at=earlier_today(),
                 region_id=person["foreigner__residence_region_id"],
                 place="Pasar",
                 activity=Sighting.Activity.TOURISM,

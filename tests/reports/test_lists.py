@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import AuditEvent
 from reports.models import Flag, Sighting
+from tests.clock import earlier_today
 from tests.factories import FlagFactory, ForeignerFactory, SightingFactory, StayPermitFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +192,7 @@ def test_dashboard_figures_lead_to_the_lists_they_count(client, kanim_supervisor
 
 def test_dashboard_week_link_lands_on_the_sightings_of_that_week(client, kanim_supervisor, regions):
     now = timezone.now()
-    this_week = SightingFactory(observed_at=now - dt.timedelta(hours=2))
+    this_week = SightingFactory(observed_at=earlier_today(hours=2))
     older = SightingFactory(observed_at=now - dt.timedelta(days=40))
     client.force_login(kanim_supervisor)
     dashboard = client.get(reverse("dashboard")).content.decode()

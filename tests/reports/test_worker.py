@@ -29,6 +29,7 @@ from foreigners.models import Foreigner, StayPermit
 from reports.models import Flag, Sighting, SightingRulesOutbox
 from reports.services import sighting_submit
 from reports.tasks import rules_daily_scan
+from tests.clock import earlier_today
 from tests.factories import ForeignerFactory, StayPermitFactory
 from timpora.celery import app
 
@@ -189,7 +190,7 @@ def submit(reporter, **overrides) -> Sighting:
         "reporter": reporter,
         "region": Region.objects.get(code=PLACE),
         "place": "Pasar Lakessi",
-        "observed_at": timezone.now() - dt.timedelta(hours=1),
+        "observed_at": earlier_today(),
         "activity": "tourism",
         "description": "Seen near the market",
         "apparent_nationality": "CHN",
