@@ -176,7 +176,7 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
         new_ok = _readable(reader, spec, model, name, new_side, visible_refs)
         if row.pgh_label != "update":
             if new_ok:
-                value = _value(spec, name, new_side.get(column), users)
+                value = _value(spec, name, new_side.get(column), users, visible_refs)
                 changes.append(Change(name, _label(model, name), None, value))
             continue
         old_ok = _readable(reader, spec, model, name, old_side, visible_refs)
@@ -186,8 +186,8 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
             Change(
                 name,
                 _label(model, name),
-                _value(spec, name, old_side.get(column), users) if old_ok else None,
-                _value(spec, name, new_side.get(column), users) if new_ok else None,
+                _value(spec, name, old_side.get(column), users, visible_refs) if old_ok else None,
+                _value(spec, name, new_side.get(column), users, visible_refs) if new_ok else None,
                 old_hidden=not old_ok,
                 new_hidden=not new_ok,
             )
@@ -204,11 +204,14 @@ def _entry(reader: Reader, row, visible_refs, users) -> Entry | None:
     )
 
 
-def _value(spec: Tracked, name: str, raw, users: dict[int, str]):
+def _value(spec: Tracked, name: str, raw, users: dict[int, str], refs=None):
     """A stored value as the reader should see it: a choice's label, a date as a date, a user
-    by name (``users``), or what the registering app's ``display`` makes of it."""
+    by name (``users``), another record by its name (``refs``: only records the reader sees
+    are ever shown), or what the registering app's ``display`` makes of it."""
     if raw in (None, ""):
         return raw
+    if name in spec.references:
+        return (refs or {}).get(spec.references[name], {}).get(int(raw), raw)
     if name in spec.display:
         return spec.display[name](raw)
     try:
@@ -248,9 +251,9 @@ def _readable(reader: Reader, spec: Tracked, model, name: str, side: dict, refs)
     return True
 
 
-def _visible_references(user, rows) -> dict[str, set[int]]:
-    """The ids named by ``references`` fields of ``rows`` that ``user`` sees, by subject type
-    (one query per type)."""
+def _visible_references(user, rows) -> dict[str, dict[int, str]]:
+    """The records named by ``references`` fields of ``rows`` that ``user`` sees, by subject
+    type, each id with the record's name (one query per type)."""
     wanted: dict[str, set[int]] = {}
     for row in rows:
         spec = TRACKED[row.pgh_model]
@@ -262,9 +265,10 @@ def _visible_references(user, rows) -> dict[str, set[int]]:
     if user is None:
         return {}
     return {
-        subject_type: set(
-            shareable(subject_type).selector(user).filter(pk__in=ids).values_list("pk", flat=True)
-        )
+        subject_type: {
+            record.pk: str(record)
+            for record in shareable(subject_type).selector(user).filter(pk__in=ids)
+        }
         for subject_type, ids in wanted.items()
     }
 
