@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import access_for
@@ -29,30 +26,6 @@ def regions_in_scope(user, levels=(Region.Level.KECAMATAN, Region.Level.KELURAHA
     return Region.objects.filter(access_for(user).region_q("code"), level__in=levels).order_by(
         "code"
     )
-
-
-class FastSelect(forms.Select):
-    """A ``<select>`` rendered in Python: the template-per-option rendering of Django's widget
-    costs ~0.1 ms per option, and the search form carries ~250 countries on every list page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    option["value"],
-                    mark_safe(" selected") if option["selected"] else "",
-                    option["label"],
-                )
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -175,7 +148,7 @@ class FirstResidenceForm(forms.ModelForm):
     class Meta:
         model = Residence
         fields = ["address", "region", "from_date", "latitude", "longitude"]
-        widgets = {"from_date": DateInput(), "region": FastSelect}
+        widgets = {"from_date": DateInput()}
         field_classes = {"region": RegionChoiceField}
         labels = {"region": _("Kelurahan")}
 

@@ -26,7 +26,6 @@ from .filters import ForeignerFilterSet, foreigners_filtered
 from .forms import (
     DocumentForm,
     DocumentNumberSearchForm,
-    FastSelect,
     FirstResidenceForm,
     ForeignerForm,
     PermitForm,
@@ -55,7 +54,7 @@ def _list_form(filterset, user):
     for name in ("nationality", "permit_kind", "permit_status"):
         if name in form.fields and name in offered:
             field = form.fields[name]
-            field.widget = FastSelect(choices=[("", _("Any")), *field.choices[1:]])
+            field.widget = forms.Select(choices=[("", _("Any")), *field.choices[1:]])
     if "kecamatan" in offered:
         access = access_for(user)
         choices = cached_for_scope(
@@ -66,7 +65,7 @@ def _list_form(filterset, user):
                 for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
             ],
         )
-        form.fields["kecamatan"].widget = FastSelect(choices=[("", _("Any")), *choices])
+        form.fields["kecamatan"].widget = forms.Select(choices=[("", _("Any")), *choices])
     return form
 
 

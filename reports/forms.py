@@ -14,7 +14,7 @@ from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
-from foreigners.forms import FastSelect, RegionChoiceField, regions_in_scope
+from foreigners.forms import RegionChoiceField, regions_in_scope
 from foreigners.models import Foreigner
 
 from .models import Sighting
@@ -224,7 +224,7 @@ class PeriodAreaForm(forms.Form):
     )
     # category residence (a person's kecamatan) / sighting (where it was seen): the field is
     # removed for a user who may not read it (see __init__)
-    kecamatan = AreaChoiceField(label=_("Kecamatan"), required=False, widget=FastSelect)
+    kecamatan = AreaChoiceField(label=_("Kecamatan"), required=False)
 
     def __init__(self, *args, user, area: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,7 +262,7 @@ class DashboardForm(PeriodAreaForm):
     kelurahan; a camat's scope is their own kecamatan). ``period`` and ``area`` are what every
     figure is computed for: the defaults while the form has errors."""
 
-    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False, widget=FastSelect)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
 
     def __init__(self, *args, user, area: bool, **kwargs):
         super().__init__(*args, user=user, area=area, **kwargs)

@@ -27,7 +27,7 @@ from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 from agencies.models import Region
 from agencies.paging import Sort, list_page
-from foreigners.forms import FastSelect, regions_in_scope
+from foreigners.forms import regions_in_scope
 
 from . import services
 from .coordination.selectors import task_on_time_rates
@@ -156,7 +156,7 @@ def _filter_form(filterset, user):
                 for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
             ],
         )
-        form.fields["kecamatan"].widget = FastSelect(choices=[("", _("Any")), *choices])
+        form.fields["kecamatan"].widget = forms.Select(choices=[("", _("Any")), *choices])
     return form
 
 

@@ -151,6 +151,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with <select> written in Python (timpora/form_renderer.py).
+FORM_RENDERER = "timpora.form_renderer.FormRenderer"
 
 # --- Database: always PostgreSQL (https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url)
 DATABASES = {"default": env.db_url("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
