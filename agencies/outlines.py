@@ -260,7 +260,7 @@ def _polygons(rings: list[list[XY]]) -> list[list[list[XY]]]:
 def region_outlines(regions: Iterable[RegionPoint], *, margin_km: float = 1.0) -> dict:
     """A GeoJSON FeatureCollection of approximate kelurahan cells and kecamatan outlines for
     every kota or kabupaten with kelurahan points. Features carry ``code``, ``name``, ``level``,
-    ``parent`` and, for a kecamatan, ``label`` ([lon, lat] inside it, for its name)."""
+    ``parent`` and ``label`` ([lon, lat] inside it, for its name: a kelurahan's own point)."""
     regions = list(regions)
     by_code = {r.code: r for r in regions}
     cities: dict[str | None, list[RegionPoint]] = defaultdict(list)
@@ -276,13 +276,10 @@ def region_outlines(regions: Iterable[RegionPoint], *, margin_km: float = 1.0) -
         )
         sites = [plane.xy(r.lat, r.lon) for r in kelurahan]
         cells = voronoi_cells(sites, widened(sites, margin_km / KM_PER_DEGREE))
-        for r, cell in zip(kelurahan, cells, strict=True):
-            features.append(
-                _feature(
-                    r,
-                    {"type": "Polygon", "coordinates": [_closed(plane, [v for v, _ in cell])]},
-                )
-            )
+        for r, site, cell in zip(kelurahan, sites, cells, strict=True):
+            ring = _closed(plane, [v for v, _ in cell])
+            geometry = {"type": "Polygon", "coordinates": [ring]}
+            features.append(_feature(r, geometry, label=plane.lonlat(site)))
         members: dict[str, set[int]] = defaultdict(set)
         for i, r in enumerate(kelurahan):
             members[r.parent].add(i)

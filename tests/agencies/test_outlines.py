@@ -69,6 +69,7 @@ def test_every_kelurahan_of_parepare_gets_a_cell_containing_its_own_point(outlin
         assert feature["properties"]["name"] == r.name
         assert feature["properties"]["parent"] == r.parent
         assert _inside(feature["geometry"], r.lon, r.lat), r.name
+        assert feature["properties"]["label"] == [r.lon, r.lat]
         for other in kelurahan:
             if other.code != r.code:
                 assert not _inside(feature["geometry"], other.lon, other.lat), (r.name, other.name)
