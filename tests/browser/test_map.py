@@ -53,10 +53,17 @@ def world(regions, settings):
 
 
 def _open_dashboard(page):
-    requests = []
+    """The dashboard with its map drawn; the URLs it requested. Fails on a refused inline
+    script or style (the Content-Security-Policy allows none)."""
+    requests, refused = [], []
     page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message.text),
+    )
     page.goto(reverse("dashboard"))
     page.wait_for_selector("#map[data-markers][data-outlines]")
+    assert not refused, refused
     return requests
 
 
@@ -164,3 +171,21 @@ def test_camat_map_shows_only_the_camats_kecamatan(open_as, camat_soreang, world
     box = page.locator(".map-legend").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     screenshot(page, "map-dashboard-camat-phone")
+
+
+def test_with_a_tile_server_the_outlines_are_drawn_over_the_tiles(
+    open_as, kanim_supervisor, world, settings
+):
+    # A tile "server" on this host (the policy lets images come from it): any small image.
+    settings.MAP_TILE_URL = "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    settings.MAP_TILE_ATTRIBUTION = "Peta uji"
+    page = open_as(kanim_supervisor)
+    _open_dashboard(page)
+    page.wait_for_selector("#map .leaflet-tile-loaded")
+    assert "map-tiled" in page.get_attribute("#map", "class")
+    assert page.locator("#map path.outline-kecamatan").count() == 4
+    # Outlines over the tiles: the cells' fill is faint, so the tiles show through.
+    assert float(page.get_attribute("#map path.outline-kelurahan >> nth=0", "fill-opacity")) < 0.2
+    attribution = page.inner_text("#map .leaflet-control-attribution")
+    assert "Peta uji" in attribution and "perkiraan" in attribution
+    assert "server peta" in page.inner_text("#map-help")
