@@ -117,6 +117,8 @@ def _map_base() -> dict:
         "center": settings.MAP_CENTER,
         "outlines": static("geo/region-outlines.geojson"),
         "outlines_attribution": _("Approximate boundaries (from kelurahan centre points)"),
+        # Leaflet's own control labels are English.
+        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "close": _("Close")},
     }
 
 

@@ -5,7 +5,8 @@
 // unless a tile server is configured.
 //
 // TimporaMap.create(element, config, options) → { map, outlines: Promise }
-//   config: the page's map config (tiles, attribution, center, outlines, outlines_attribution)
+//   config: the page's map config (tiles, attribution, center, outlines, outlines_attribution,
+//           controls: the zoom buttons' and the popup close button's labels)
 //   options: { zoom, center, labels (default true) }
 //   outlines resolves, once drawn, to { bounds, places: region code → L.LatLng of its name }
 //   (null when there are none). The element gets data-outlines="<number drawn>" or "failed".
@@ -93,7 +94,17 @@
     options = options || {};
     var tiled = Boolean(config.tiles);
     // Without tiles nothing else sets the zoom range (clustering needs one).
-    var map = L.map(el, { minZoom: 8, maxZoom: 19 }).setView(options.center || config.center, options.zoom || 12);
+    var map = L.map(el, { minZoom: 8, maxZoom: 19, zoomControl: false });
+    map.setView(options.center || config.center, options.zoom || 12);
+    var controls = config.controls || {};
+    L.control.zoom({ zoomInTitle: controls.zoom_in, zoomOutTitle: controls.zoom_out }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && controls.close) {
+        close.setAttribute("aria-label", controls.close);
+        close.title = controls.close;
+      }
+    });
     map.createPane("labels").style.zIndex = 450; // over the outlines, under markers and popups
     el.classList.add(tiled ? "map-tiled" : "map-offline");
     if (tiled) {

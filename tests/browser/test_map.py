@@ -121,6 +121,9 @@ def test_supervisor_map_draws_outlines_legend_and_keyboard_markers(
     link = popup.get_by_role("link", name="Buka laporan")
     assert link.get_attribute("href") == reverse("sighting-detail", args=[sighting.pk])
     assert page.evaluate("document.activeElement.textContent") == "Buka laporan"
+    # Leaflet's own controls speak Indonesian too.
+    assert popup.get_by_role("button", name="Tutup").is_visible()
+    assert page.get_by_role("button", name="Perbesar", exact=True).is_visible()
     screenshot(page, "map-dashboard-popup")
     page.keyboard.press("Escape")
     popup.wait_for(state="detached")
