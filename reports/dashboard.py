@@ -125,16 +125,19 @@ def dashboard_figures(
             .annotate(n=Count("id"))
             .order_by("kecamatan")
         )
+        # The period's latest located sightings, each opening its own page from the map.
         figures["sighting_points"] = [
             {
+                "id": s["id"],
                 "lat": float(s["latitude"]),
                 "lon": float(s["longitude"]),
                 "ref": s["reference"],
                 "activity": s["activity"],
+                "observed_at": s["observed_at"],
             }
             for s in sightings.filter(latitude__isnull=False)
-            .order_by("-observed_at")
-            .values("latitude", "longitude", "reference", "activity")[:500]
+            .order_by("-observed_at", "-id")
+            .values("id", "latitude", "longitude", "reference", "activity", "observed_at")[:500]
         ]
     # One query for the names and centroids of every kecamatan the tables mention.
     codes = {row["kecamatan"] for row in by_kecamatan} | {

@@ -16,7 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
@@ -105,11 +108,66 @@ def sighting_create(request):
 
 
 def _map_base() -> dict:
-    """What every map starts from: the tile server, if one is configured, and the centre."""
+    """What every map starts from: the approximate region outlines (static/geo, written by
+    ``manage.py region_outlines``; the base layer when no tile server is configured, drawn over
+    the tiles otherwise), the tile server if one is configured, and the centre."""
     return {
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "center": settings.MAP_CENTER,
+        "outlines": static("geo/region-outlines.geojson"),
+        "outlines_attribution": _("Approximate boundaries (from kelurahan centre points)"),
+        # Leaflet's own control labels are English.
+        "controls": {"zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "close": _("Close")},
+    }
+
+
+def _dashboard_map(figures: dict, access) -> dict:
+    """The dashboard map's data: the figures' kecamatan markers and sighting points, each
+    with the links its popup offers. A link is a read like the figure itself: the people of a
+    kecamatan only where the user reads residences there (the list refuses the filter outside
+    the user's area), its sightings and a sighting's page only with the sighting category (the
+    points are visible sightings already). Links keep the dashboard's period and area."""
+    area = figures["area"]
+    period = {key: figures[key].isoformat() for key in ("date_from", "date_to")}
+    reads_residence = access.can_read(Category.RESIDENCE)
+    reads_sightings = "sighting_points" in figures
+    markers = []
+    for marker in figures["kecamatan_markers"]:
+        # A kelurahan chosen as the area is narrower than its kecamatan's marker.
+        where = area if len(area) > len(marker["code"]) else marker["code"]
+        links = {}
+        if reads_residence and access.in_scope(marker["code"]):
+            links["people_url"] = f"{reverse('foreigner-list')}?{urlencode({'kecamatan': where})}"
+        if reads_sightings:
+            query = urlencode({"kecamatan": where, **period})
+            links["sightings_url"] = f"{reverse('sighting-list')}?{query}"
+        markers.append({**marker, **links})
+    points = [
+        {
+            "lat": point["lat"],
+            "lon": point["lon"],
+            "ref": point["ref"],
+            "activity": str(Sighting.Activity(point["activity"]).label),
+            "observed": date_format(localtime(point["observed_at"]), "SHORT_DATETIME_FORMAT"),
+            "url": reverse("sighting-detail", args=[point["id"]]),
+        }
+        for point in figures.get("sighting_points", [])
+    ]
+    return {
+        **_map_base(),
+        "markers": markers,
+        "points": points,
+        "show": {"residents": reads_residence, "sightings": reads_sightings},
+        "text": {
+            "residents": _("Foreign residents"),
+            "sightings": _("Sightings in the period"),
+            "people_link": _("Foreign residents of this kecamatan"),
+            "sightings_link": _("Sightings here in the period"),
+            "sighting": _("Sighting report"),
+            "open_sighting": _("Open the report"),
+            "cluster": _("{n} sighting reports close together: zoom in to see them"),
+        },
     }
 
 
@@ -489,19 +547,16 @@ def dashboard(request):
         for name, (url, query) in queries.items()
     }
     drill["people_base"] = reverse("foreigner-list") + "?"  # the by-kecamatan rows' own area
-    # Counts are aggregates; the expiring-permits list names people.
+    # Counts are aggregates; the expiring-permits list names people, the map shows sightings.
     audit_read(
         request,
         shown={
             "staypermit": [p.pk for p in figures.get("expiring", ())],
             "foreigner": [p.foreigner_id for p in figures.get("expiring", ())],
+            "sighting": [point["id"] for point in figures.get("sighting_points", ())],
         },
     )
-    map_config = {
-        **_map_base(),
-        "markers": figures["kecamatan_markers"],
-        "points": figures.get("sighting_points", []),
-    }
+    map_config = _dashboard_map(figures, access)
     return render(
         request,
         "reports/dashboard.html",

@@ -273,10 +273,10 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# --- Dashboard map (Leaflet, vendored). No tile server by default: pages load nothing from
-# outside the server, and the map still shows kecamatan markers and sighting points on a blank
-# background. Set MAP_TILE_URL (e.g. an internal tile server, "https://tiles.example/{z}/{x}/{y}.png")
-# to draw a base map.
+# --- Maps (Leaflet, vendored). No tile server by default: pages load nothing from outside the
+# server, and the maps draw the approximate region outlines (static/geo, `manage.py
+# region_outlines`) as their base. Set MAP_TILE_URL (e.g. an internal tile server,
+# "https://tiles.example/{z}/{x}/{y}.png") to draw tiles under the outlines.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 # Parepare's city centre and harbour (agencies/data/regions_parepare.csv notes).

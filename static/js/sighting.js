@@ -57,8 +57,8 @@
     L.Icon.Default.imagePath = mapEl.dataset.iconPath;
     var a = parseFloat(lat.value), b = parseFloat(lon.value);
     var typed = !isNaN(a) && !isNaN(b);
-    map = L.map(mapEl).setView(typed ? [a, b] : config.center, 15);
-    if (config.tiles) L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution || "" }).addTo(map);
+    // The approximate outlines (and the tiles, if configured) from map-base.js.
+    map = TimporaMap.create(mapEl, config, { center: typed ? [a, b] : config.center, zoom: 15 }).map;
     if (typed) setPoint(map.getCenter(), false);
     map.on("click", function (e) { setPoint(e.latlng, true); });
     mapEl.addEventListener("keydown", function (e) {
@@ -82,10 +82,13 @@
       css.rel = "stylesheet";
       css.href = mapEl.dataset.leafletCss;
       document.head.appendChild(css);
-      var js = document.createElement("script");
-      js.src = mapEl.dataset.leafletJs;
-      js.onload = showMap;
-      document.head.appendChild(js);
+      function load(src, then) {
+        var js = document.createElement("script");
+        js.src = src;
+        js.onload = then;
+        document.head.appendChild(js);
+      }
+      load(mapEl.dataset.leafletJs, function () { load(mapEl.dataset.mapBase, showMap); });
     });
   }
 

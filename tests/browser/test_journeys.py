@@ -195,9 +195,11 @@ def test_supervisor_dashboard_shows_counts_and_map_markers(open_as, kanim_superv
     assert page.inner_text("#stat-expiring") == "3"
     markers = int(page.get_attribute("#map", "data-markers"))
     assert markers >= 2  # Soreang and Ujung residents, Bacukiki sighting
-    assert page.locator("#map .leaflet-marker-icon").count() == markers
-    assert page.locator("#map path.leaflet-interactive").count() == 1  # the sighting point
-    assert page.locator("#map .leaflet-marker-icon").first.is_visible()
+    assert page.locator("#map .kec-marker").count() == markers
+    assert page.locator("#map .sighting-point").count() == 1
+    assert page.locator("#map .kec-marker").first.is_visible()
+    # The offline base map: the approximate outlines (tests/browser/test_map.py has more).
+    assert page.locator("#map path.outline").count() > 0
     # Nothing is loaded from another host (no CDN, no tile server configured).
     assert requests and all(url.startswith(page.url.split("/dasbor/")[0]) for url in requests)
     screenshot(page, "journey-4-dashboard-map")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.services import share_grant
 from reports.models import Flag
 from tests.factories import FlagFactory, ForeignerFactory, SightingFactory, StayPermitFactory
 
@@ -169,3 +170,55 @@ def test_dates_outside_the_calendar_we_keep_are_a_form_error(client, kanim_super
     response = client.get(reverse("dashboard"), params)
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def _map(response) -> dict:
+    return response.context["map_config"]
+
+
+def test_map_popups_link_to_the_records_each_marker_counts(client, kanim_supervisor, world):
+    located = SightingFactory(
+        region_id=UJUNG_KEL, observed_at=at(days_ago(1)), latitude="-4.01750", longitude="119.625"
+    )
+    client.force_login(kanim_supervisor)
+    _, response = figures(client)
+    config = _map(response)
+    assert config["outlines"].endswith("geo/region-outlines.geojson")
+    assert config["show"] == {"residents": True, "sightings": True}
+    markers = {m["code"]: m for m in config["markers"]}
+    assert set(markers) == {"73.72.02", "73.72.03"}
+    for marker in markers.values():
+        people = client.get(marker["people_url"]).context["page"].rows
+        assert len(people) == marker["residents"]
+        sightings = client.get(marker["sightings_url"]).context["page"]
+        assert sightings.total == marker["sightings"]
+    assert markers["73.72.03"]["sightings"] == 1  # the 150-day-old one is outside the period
+    (point,) = config["points"]
+    assert point["url"] == reverse("sighting-detail", args=[located.pk])
+    assert point["ref"] == located.reference and point["activity"] == "Bekerja"
+    assert client.get(point["url"]).status_code == 200
+
+
+def test_map_links_only_what_the_user_may_read(
+    client, kanim_supervisor, camat_ujung, kemenag_officer, world
+):
+    seen = SightingFactory(region_id=SOREANG_KEL, observed_at=at(days_ago(1)), activity="religious")
+    share_grant(
+        granted_by=kanim_supervisor,
+        subject_type="sighting",
+        subject_id=seen.pk,
+        reason="Koordinasi",
+        expires_at=timezone.now() + dt.timedelta(days=3),
+        user=camat_ujung,
+    )
+    # The camat of Ujung sees the shared Soreang sighting: its kecamatan gets a marker that
+    # opens the sightings, never the people of a kecamatan outside the camat's area.
+    client.force_login(camat_ujung)
+    markers = {m["code"]: m for m in _map(figures(client)[1])["markers"]}
+    assert "people_url" not in markers["73.72.03"] and markers["73.72.03"]["sightings_url"]
+    assert markers["73.72.02"]["people_url"]
+    # Without the residence category no marker links to people.
+    client.force_login(kemenag_officer)
+    config = _map(figures(client)[1])
+    assert config["show"]["residents"] is False
+    assert config["markers"] and not any("people_url" in m for m in config["markers"])
