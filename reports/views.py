@@ -287,18 +287,18 @@ def sighting_mine(request):
 
 def _sighting_context(request, sighting, **forms):
     access = access_for(request.user)
-    flags = list(visible_flags(request.user).filter(sighting=sighting)[:20])
+    flags = list(
+        with_record_visibility(visible_flags(request.user), request.user).filter(
+            sighting=sighting
+        )[:20]
+    )
     audit_read(request, shown=shown_rows([sighting], _people_named([sighting]), flags))
     return {
         "sighting": sighting,
         "review_form": forms.get("review_form") or ReviewForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "flags": list(
-            with_record_visibility(visible_flags(request.user), request.user).filter(
-                sighting=sighting
-            )[:20]
-        ),
+        "flags": flags,
         "history": timeline(
             RowAccess(access), Events.objects.tracks(sighting), among=[Sighting], user=request.user
         ),

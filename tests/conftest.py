@@ -49,6 +49,55 @@ def pytest_configure(config):
     _session_settings.extend([overrides, media])
 
 
+# Rough cost of the long tests (seconds on this 2-core machine), by node id prefix.
+_LONG_TESTS = {
+    "tests/fuzz/": 70,
+    "tests/timpora/test_make_run.py": 60,
+    "tests/authz/test_side_channels.py": 40,
+    "tests/authz/test_sequences.py": 40,
+    "tests/authz/test_matrix.py::test_authorization_matrix": 25,
+    "tests/reports/test_worker.py": 15,
+    "tests/browser/": 10,
+    "tests/timpora/test_deploy.py": 8,
+    "tests/timpora/test_language.py": 5,
+}
+
+
+def _cost(item) -> int:
+    return next((c for prefix, c in _LONG_TESTS.items() if item.nodeid.startswith(prefix)), 1)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """With N xdist workers, start each worker's share of the collection with its share of the
+    long tests (dealt longest first, each to the lightest share), so that the run ends on
+    short tests on every worker and none waits idle behind a 70-second test at the end.
+    xdist's worksteal hands out the collection in N contiguous parts and moves tests from the
+    end of the longest queue; every worker sorts alike, so their collections agree."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+    indexed = sorted(enumerate(items), key=lambda pair: (-_cost(pair[1]), pair[0]))
+    long_tests = [item for _i, item in indexed if _cost(item) > 1]
+    short = [item for item in items if _cost(item) == 1]
+    shares: list[list] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for item in long_tests:
+        lightest = loads.index(min(loads))
+        shares[lightest].append(item)
+        loads[lightest] += _cost(item)
+    # Fill each share with short tests (in their collected order) to the length of the part
+    # xdist gives that worker: the remaining tests divided by the remaining workers.
+    remaining = len(items)
+    for i, share in enumerate(shares):
+        size = remaining // (workers - i)
+        take = max(0, size - len(share))
+        share.extend(short[:take])
+        del short[:take]
+        remaining -= len(share)
+    shares[-1].extend(short)
+    items[:] = [item for share in shares for item in share]
+
+
 def pytest_unconfigure(config):
     if _session_settings:
         overrides, media = _session_settings
