@@ -8,49 +8,51 @@ alone was most of the page's time. The output is the same markup as Django's tem
 template path.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html, format_html_join, mark_safe
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
 
+def _escaped(value) -> str:
+    """``conditional_escape`` without its lazy wrapper (called for every option of a page)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """Attributes as ``django/forms/widgets/attrs.html`` writes them: False omitted, True as a
     bare name, anything else as its string."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-def _option(option: dict) -> str:
-    return format_html(
-        '<option value="{}"{}>{}</option>',
-        str(option["value"]),
-        _attrs(option["attrs"]),
-        option["label"],
+    return "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
 def _select(widget: dict) -> str:
     parts = []
     for group_name, options, _index in widget["optgroups"]:
-        rendered = mark_safe("".join(_option(option) for option in options))
-        if group_name:
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered))
-        else:
-            parts.append(rendered)
-    return format_html(
-        '<select name="{}"{}>{}</select>',
-        widget["name"],
-        _attrs(widget["attrs"]),
-        mark_safe("".join(parts)),
+        rendered = "".join(
+            f'<option value="{_escaped(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{_escaped(option['label'])}</option>"
+            for option in options
+        )
+        parts.append(
+            f'<optgroup label="{_escaped(group_name)}">{rendered}</optgroup>'
+            if group_name
+            else rendered
+        )
+    return mark_safe(
+        f'<select name="{_escaped(widget["name"])}"{_attrs(widget["attrs"])}>'
+        f"{''.join(parts)}</select>"
     )
 
 
