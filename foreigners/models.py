@@ -231,7 +231,12 @@ class TravelDocument(TimestampedModel):
                 condition=Q(expires_on__gt=F("issued_on")), name="document_expires_after_issue"
             ),
         ]
-        indexes = [models.Index(fields=["expires_on"], name="document_expiry_idx")]
+        indexes = [
+            models.Index(fields=["expires_on"], name="document_expiry_idx"),
+            # The passport lookup asks by number alone (any issuing country): without it, a
+            # sequential scan of every travel document (1 M at national scale).
+            models.Index(fields=["number"], include=["foreigner"], name="document_number_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.issuing_country} {self.number}"
