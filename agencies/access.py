@@ -332,15 +332,28 @@ def access_for(user) -> Access:
                 cache.set(key, (stamp, access), timeout=ACCESS_CACHE_TIMEOUT)
             except Exception:
                 log.warning("access cache unreachable; not storing the access of %s", user.pk)
+    if version is not None:
+        # The token this access was checked against, for cached_for_scope in the same request
+        # (set after the cache write: it is never pickled with the entry).
+        object.__setattr__(access, "_version", version)
     user._timpora_access = access
     return access
 
 
+# Values of cached_for_scope already read by this process, by their cache key (which holds the
+# version token, so an access change makes them unreachable); bounded.
+_SCOPE_MEMO: dict[str, object] = {}
+_SCOPE_MEMO_MAX = 512
+
+
 def cached_for_scope(name: str, access: Access, compute):
     """``compute()``, cached per geographic scope under the current version token (for lists
-    derived from the scope and the region tree, such as a form's kecamatan choices)."""
+    derived from the scope and the region tree, such as a form's kecamatan choices).
+
+    The token is the one :func:`access_for` read for this request when it is known; a value
+    already read by this process under that token is reused without asking the cache."""
     try:
-        version = cache.get(ACCESS_VERSION_KEY)
+        version = getattr(access, "_version", None) or cache.get(ACCESS_VERSION_KEY)
         if _change_pending():
             memo = _pending_memo()
             codes = access.scope_codes
@@ -352,6 +365,9 @@ def cached_for_scope(name: str, access: Access, compute):
             return compute()
         scope = "*" if access.scope_codes is None else ",".join(sorted(access.scope_codes))
         key = f"access:{name}:{version}:{scope}"
+        value = _SCOPE_MEMO.get(key)
+        if value is not None:
+            return value
         value = cache.get(key)
     except Exception:  # the cache is unreachable
         return compute()
@@ -361,6 +377,10 @@ def cached_for_scope(name: str, access: Access, compute):
             cache.set(key, value, timeout=ACCESS_CACHE_TIMEOUT)
         except Exception:
             log.warning("access cache unreachable; not storing %s", key)
+            return value
+    if len(_SCOPE_MEMO) >= _SCOPE_MEMO_MAX:
+        _SCOPE_MEMO.clear()
+    _SCOPE_MEMO[key] = value
     return value
 
 

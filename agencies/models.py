@@ -53,6 +53,17 @@ def region_prefix_q(field: str, code: str) -> Q:
     return Q(**{f"{field}": code}) | Q(**{f"{column}__startswith": f"{code}."})
 
 
+def region_range_q(field: str, code: str) -> Q:
+    """:func:`region_prefix_q` for a filter that stands alone (not OR-ed with other criteria):
+    the same rows, with one more condition the planner can use as a single index range —
+    ``LIKE 'code%'`` covers the code and its subtree (and nothing else for well-formed codes,
+    which :func:`region_prefix_q` still checks) — where the OR of ``= code`` and
+    ``LIKE 'code.%'`` only allows a bitmap scan that visits the heap page of every row (no
+    index-only scan)."""
+    column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
+    return Q(**{f"{column}__startswith": code}) & region_prefix_q(field, code)
+
+
 def region_ancestors(code: str) -> list[str]:
     """The codes from the province down to ``code``: "73.72.03" → ["73", "73.72", "73.72.03"]."""
     parts = code.split(".")

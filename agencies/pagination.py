@@ -19,6 +19,26 @@ class Page:
     prev_cursor: int | None
 
 
+def _rows_by_id_first(qs: QuerySet, limit: int) -> list:
+    """The first ``limit`` rows of ``qs`` in its order, found as ids first, then read by id.
+
+    The ids need only the filter and sort columns, which an index can hold (for the list of a
+    kecamatan: ``foreigner_region_name_idx``, an index-only scan of the region's range), where
+    reading whole rows in the same statement visits the heap page of every candidate —
+    thousands per kecamatan — to keep 50. The rows are then read by primary key alone: the ids
+    are this request's answer of the visible, filtered set (repeating its filters on 50 ids
+    let the planner walk the region's range again). Related rows and deferred fields of ``qs``
+    are kept; annotations are not (no page shows them)."""
+    ids = list(qs.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
+    fetch = qs.model._base_manager.filter(pk__in=ids)
+    fetch.query.select_related = qs.query.select_related
+    fetch.query.deferred_loading = qs.query.deferred_loading
+    by_id = {row.pk: row for row in fetch}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def keyset_page(
     qs: QuerySet, *, key: str, size: int, after: int | None = None, before: int | None = None
 ) -> Page:
@@ -38,7 +58,7 @@ def keyset_page(
     elif anchor is not None:
         qs = qs.filter(Q(**{f"{key}__lt": anchor}) | Q(**{key: anchor, "id__lt": before}))
         qs = qs.order_by(f"-{key}", "-id")
-    rows = list(qs[: size + 1])
+    rows = _rows_by_id_first(qs, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     if before is not None:

@@ -505,10 +505,11 @@ def measure(label: str, user, url: str, args) -> tuple:
 
     # The page's query alone (ORM), and by hand.
     def orm_query():
-        # The page's read path: the policy-aware filter set of foreign nationals.
+        # The page's read path: the policy-aware filter set of foreign nationals, then the
+        # page's own queries (foreigner_page: the 51 ids in name order, then their rows).
         qs, errors = foreigners_filtered(user, {"kecamatan": KECAMATAN})
         assert not errors, errors
-        return list(qs.order_by("search_name", "id")[: PAGE_ROWS + 1])
+        return search.foreigner_page(qs).rows
 
     sql, params = raw_sql(access, KECAMATAN)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.access import Category
 from agencies.filtering import PolicyFilterSet, StableOrderingFilter
-from agencies.models import REGION_CODE_RE, region_prefix_q
+from agencies.models import REGION_CODE_RE, region_range_q
 from agencies.validators import validate_date_in_range
 
 from .countries import COUNTRY_CHOICES
@@ -150,7 +150,7 @@ class ForeignerFilterSet(PolicyFilterSet):
         )
 
     def filter_kecamatan(self, qs, name, value):
-        return qs.filter(region_prefix_q("residence_region", value))
+        return qs.filter(region_range_q("residence_region", value))
 
     def filter_document_number(self, qs, name, value):
         number = normalize_document_number(value)

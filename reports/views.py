@@ -288,9 +288,9 @@ def sighting_mine(request):
 def _sighting_context(request, sighting, **forms):
     access = access_for(request.user)
     flags = list(
-        with_record_visibility(visible_flags(request.user), request.user).filter(
-            sighting=sighting
-        )[:20]
+        with_record_visibility(visible_flags(request.user), request.user).filter(sighting=sighting)[
+            :20
+        ]
     )
     audit_read(request, shown=shown_rows([sighting], _people_named([sighting]), flags))
     return {
