@@ -19,6 +19,8 @@ sighting-scoped run never see each other half done. Nothing is loaded into Pytho
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -145,6 +147,21 @@ def _lock(cursor, code: str) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"timpora.rule:{code}"])
 
 
+def _history_context(cursor, code: str) -> None:
+    """Name the rule as the source of the flag writes in their history, unless a request's
+    context (its user) already does. Without a context pghistory's trigger function raises and
+    catches an error for every row written; opening a million flags that way grew
+    quadratically (over 14 minutes for one rule at national scale instead of seconds)."""
+    cursor.execute(
+        """
+        SELECT set_config('pghistory.context_id', %s, true),
+               set_config('pghistory.context_metadata', %s, true)
+        WHERE NULLIF(current_setting('pghistory.context_id', true), '') IS NULL
+        """,
+        [str(uuid.uuid4()), json.dumps({"source": "rules", "rule": code})],
+    )
+
+
 def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResult:
     """Bring the flags of ``rule`` in line with its candidates, in one transaction.
 
@@ -179,6 +196,7 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
         # on the national dataset it made the daily scan half again as slow. (Set here too so
         # the rules keep it off even where the connection turns it on.)
         cursor.execute("SET LOCAL jit = off")
+        _history_context(cursor, rule.code)
         _lock(cursor, rule.code)
         cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES_TABLE}, {CHANGES_TABLE}")
         # The planner leaves out the reason and evidence expressions nobody reads here.
