@@ -140,8 +140,9 @@ def test_supervisor_map_draws_outlines_legend_and_keyboard_markers(
         reverse("sighting-list") + "?kecamatan=73.72.03&date_from="
     )
     assert popup.locator("strong").inner_text() == "Soreang"
+    # The list may take a while to load while the whole suite runs on two cores.
     people.click()
-    page.wait_for_url(re.compile(r"/orang-asing/\?kecamatan=73\.72\.03$"))
+    page.wait_for_url(re.compile(r"/orang-asing/\?kecamatan=73\.72\.03$"), timeout=30_000)
     assert page.locator("tbody tr").count() == 2
 
     # The cluster opens with Enter too: its two reports (metres apart) become points of their
