@@ -137,7 +137,7 @@ def _dashboard_map(figures: dict, access) -> dict:
         # A kelurahan chosen as the area is narrower than its kecamatan's marker.
         where = area if len(area) > len(marker["code"]) else marker["code"]
         links = {}
-        if reads_residence and access.in_scope(marker["code"]):
+        if RowAccess(access).reads_region(Category.RESIDENCE, marker["code"]):
             links["people_url"] = f"{reverse('foreigner-list')}?{urlencode({'kecamatan': where})}"
         if reads_sightings:
             query = urlencode({"kecamatan": where, **period})
