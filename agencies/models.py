@@ -49,8 +49,13 @@ def region_prefix_q(field: str, code: str) -> Q:
 
     ``field`` is a code column (``code``, ``region_id``) or a foreign key to Region (``region``,
     ``residence_region``); for the latter ``__pk`` reaches the key column without a join."""
-    column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
-    return Q(**{f"{field}": code}) | Q(**{f"{column}__startswith": f"{code}."})
+    return Q(**{f"{field}": code}) | Q(**{f"{_code_column(field)}__startswith": f"{code}."})
+
+
+def _code_column(field: str) -> str:
+    """The lookup of a region field's code column: a code column itself, or a foreign key to
+    Region through ``__pk`` (the key column, no join)."""
+    return field if field == "code" or field.endswith("_id") else f"{field}__pk"
 
 
 def region_range_q(field: str, code: str) -> Q:
@@ -60,8 +65,7 @@ def region_range_q(field: str, code: str) -> Q:
     which :func:`region_prefix_q` still checks) — where the OR of ``= code`` and
     ``LIKE 'code.%'`` only allows a bitmap scan that visits the heap page of every row (no
     index-only scan)."""
-    column = field if field == "code" or field.endswith("_id") else f"{field}__pk"
-    return Q(**{f"{column}__startswith": code}) & region_prefix_q(field, code)
+    return Q(**{f"{_code_column(field)}__startswith": code}) & region_prefix_q(field, code)
 
 
 def region_ancestors(code: str) -> list[str]:
