@@ -74,9 +74,12 @@ def region_ancestors(code: str) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def pattern_index(field: str, name: str) -> models.Index:
-    """B-tree index usable by ``LIKE 'prefix%'`` whatever the database collation."""
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+def pattern_index(field: str, name: str, include=()) -> models.Index:
+    """B-tree index usable by ``LIKE 'prefix%'`` whatever the database collation; ``include``
+    adds columns an index-only scan can return."""
+    return models.Index(
+        fields=[field], name=name, opclasses=["varchar_pattern_ops"], include=list(include)
+    )
 
 
 class Region(models.Model):

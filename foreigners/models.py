@@ -143,15 +143,12 @@ class Foreigner(TimestampedModel):
         verbose_name_plural = _("foreign nationals")
         ordering = ["search_name", "id"]
         indexes = [
-            pattern_index("residence_region", "foreigner_region_prefix_idx"),
-            # The list filtered by a region (kecamatan): its ids in name order come from this
-            # index alone (an index-only scan of the region's range, no heap page per resident),
-            # then the page's rows by id (agencies.pagination.keyset_page).
-            models.Index(
-                fields=["residence_region"],
-                opclasses=["varchar_pattern_ops"],
-                include=["search_name", "id"],
-                name="foreigner_region_name_idx",
+            # Residence by region prefix; the list filtered by a region (kecamatan) takes its
+            # ids in name order from this index alone (an index-only scan of the region's
+            # range, no heap page per resident), then the page's rows by id
+            # (agencies.pagination.keyset_page).
+            pattern_index(
+                "residence_region", "foreigner_region_name_idx", include=["search_name", "id"]
             ),
             pattern_index("search_name", "foreigner_name_prefix_idx"),
             # Tolerant name search without pg_trgm, which the embedded PostgreSQL lacks: one GIN

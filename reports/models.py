@@ -166,15 +166,10 @@ class Sighting(models.Model):
             ),
         ]
         indexes = [
-            pattern_index("region", "sighting_region_prefix_idx"),
-            # "Seen in scope" (foreigners_seen_in_scope_q): the people sighted in a region's
-            # subtree, read from this index alone (no heap page per sighting).
-            models.Index(
-                fields=["region"],
-                opclasses=["varchar_pattern_ops"],
-                include=["foreigner"],
-                name="sighting_region_person_idx",
-            ),
+            # Sightings by region prefix; "seen in scope" (foreigners_seen_in_scope_q) reads
+            # the people sighted in a region's subtree from this index alone (no heap page per
+            # sighting).
+            pattern_index("region", "sighting_region_person_idx", include=["foreigner"]),
             models.Index(fields=["foreigner", "-observed_at"], name="sighting_foreigner_idx"),
             # sighting.outside_area looks at the past 30 days only.
             models.Index(fields=["observed_at"], name="sighting_observed_idx"),
