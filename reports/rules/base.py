@@ -150,8 +150,8 @@ def _lock(cursor, code: str) -> None:
 def _history_context(cursor, code: str) -> None:
     """Name the rule as the source of the flag writes in their history, unless a request's
     context (its user) already does. Without a context pghistory's trigger function raises and
-    catches an error for every row written; opening a million flags that way grew
-    quadratically (over 14 minutes for one rule at national scale instead of seconds)."""
+    catches an error for every row written, and opening flags grew about fourfold per doubling
+    (one rule's first national scan stalled over 14 minutes); docs/PERFORMANCE.md."""
     cursor.execute(
         """
         SELECT set_config('pghistory.context_id', %s, true),
