@@ -13,6 +13,11 @@ Usage (``suite.py`` runs it last; on its own)::
 3. Starts ``gunicorn`` (``--workers``, default 2 × CPUs + 1 sync workers, DEBUG off: ``loadwsgi.py``) and a
    Celery worker (concurrency 1) on 127.0.0.1 only, with the same ``DATABASE_URL`` and
    ``REDIS_URL``; collects the static files first.
+   Before that, the warm-up: each account's default dashboard is computed once (one per
+   distinct access, two at a time) into the cache the server reads, as the beat task
+   ``reports.dashboards_refresh`` keeps the dashboards of active agencies in production; the
+   load test measures that steady state, not the first request of an agency after a restart
+   (``--no-warm`` measures that instead; suite.py prints the dashboard's first request apart).
 4. Runs ``locust --headless`` with ``--users`` officers spawned at ``--spawn-rate`` per second
    for ``--seconds`` (sign-in included), sampling the RSS of every gunicorn worker and of the
    Celery worker each second.
@@ -89,6 +94,35 @@ def accounts(n_users: int, password: str) -> list[dict]:
                     "reads_documents": access_for(user).can_read("document")})  # fmt: skip
     access_changed()
     return out
+
+
+def dashboards_warm(usernames: list[str]) -> tuple[int, float]:
+    """Compute the default dashboard of each distinct access among ``usernames`` (two at a time)
+    into the cache; return how many and the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from reports.dashboard_cache import dashboard_figures_cached, fingerprint
+    from reports.forms import DashboardForm
+
+    users = {}
+    for user in get_user_model().objects.filter(username__in=usernames):
+        users.setdefault(fingerprint(user), user)
+    connection.close()
+
+    def warm(user) -> None:
+        try:
+            date_from, date_to = DashboardForm(None, user=user, area=False).period
+            dashboard_figures_cached(user, date_from=date_from, date_to=date_to, default=True)
+        finally:
+            connections.close_all()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(warm, users.values()))
+    return len(users), time.monotonic() - started
 
 
 def agency_area(agency) -> str:
@@ -203,6 +237,10 @@ def main() -> int:
         help="gunicorn sync workers (default: gunicorn's 2 × CPUs + 1)",
     )  # fmt: skip
     parser.add_argument("--json", type=Path, help="write the totals here (for suite.py)")
+    parser.add_argument(
+        "--no-warm", action="store_true",
+        help="do not compute the dashboards before the run (a cold start)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     password = secrets.token_urlsafe(18)
@@ -230,6 +268,9 @@ def main() -> int:
         },
     }
     (work / "plan.json").write_text(json.dumps(plan))
+    if not args.no_warm:
+        warmed, took = dashboards_warm([a["username"] for a in plan_accounts])
+        print(f"load: warm-up computed {warmed} dashboards in {took:.0f} s", flush=True)
     connection.close()
 
     port = free_port()

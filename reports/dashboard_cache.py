@@ -1,34 +1,122 @@
-"""The supervisor dashboard's figures, cached per user for at most ``DASHBOARD_CACHE_SECONDS``.
+"""The supervisor dashboard's figures, cached for at most ``DASHBOARD_CACHE_SECONDS`` and kept
+warm by Celery.
 
 Each figure is an aggregate over everything the user may see: at national scale a Kanim's
 dashboard scans hundreds of thousands of rows several times (docs/PERFORMANCE.md). Issue 14
-allows dashboard aggregates to be up to five minutes old, so they are computed once per user and
-kept that long. The key holds the access version token (``agencies.access``): a change of
-policy, officer, agency or jurisdiction starts from fresh figures on the next request, as it
-does for the access itself. Per user, not per scope: shares make two officers of one agency see
-different sets.
+allows dashboard aggregates to be up to five minutes old, so they are computed once and kept
+that long (never longer: the entry's lifetime is five minutes minus the time it took to
+compute).
+
+**One entry per view of the data, not per user.** What the figures count depends on the user's
+:class:`~agencies.access.Access` (agency, policy levels and subsets, geographic scope, the
+agency's share group) and on the shares made to the user personally. Officers whose access is
+the same and who hold no live personal share see exactly the same figures, so they share one
+entry (keyed by a fingerprint of that access); an officer with a live personal share gets an
+entry of their own. The role is not part of the figures (it changes what a user may do, not what
+they may read). The key also holds the access version token (``agencies.access``): a change of
+policy, officer, agency or jurisdiction starts from fresh figures on the next request.
+
+**Kept warm.** Each request for the default view (the default period, no area) records its
+fingerprint and one user holding it; the ``reports.dashboards_refresh`` task (beat, every
+``DASHBOARD_REFRESH_SECONDS``) recomputes the entries seen in the last
+``DASHBOARD_WARM_SECONDS``, so the officers of an active agency do not wait for the aggregates.
+The record is a hint: two requests writing it at once may drop one entry, which then waits for
+its next request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from agencies.access import ACCESS_VERSION_KEY
+from agencies.access import ACCESS_VERSION_KEY, Access, access_for
+from agencies.registry import shareable_records
 
 from .dashboard import dashboard_figures
 
 log = logging.getLogger(__name__)
 
+# {fingerprint: (user id, last seen as a UNIX time)} of the default views requested lately.
+WARM_KEY = "dashboard:warm"
+# A view's "last seen" is written again only when older than this (not on every request).
+WARM_TOUCH_SECONDS = 60
 
-def dashboard_figures_cached(user, *, date_from: dt.date, date_to: dt.date, area: str = "") -> dict:
+
+def has_personal_shares(user) -> bool:
+    """Whether a live share of any record is made to ``user`` personally (not to the agency)."""
+    now = timezone.now()
+    return any(
+        spec.user_perm_model.objects.filter(user_id=user.pk, expires_at__gt=now).exists()
+        for spec in shareable_records()
+    )
+
+
+def fingerprint(user, access: Access | None = None) -> str:
+    """What the figures of ``user`` depend on: the access without user and role, or the user
+    when they hold a personal share."""
+    access = access or access_for(user)
+    if has_personal_shares(user):
+        return f"u{user.pk}"
+    parts = (
+        access.is_system_admin,
+        access.agency_id,
+        access.agency_kind,
+        sorted(access.levels.items()),
+        sorted(access.subsets.items()),
+        access.scope_codes,
+        access.group_id,
+    )
+    return "s" + hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def _key(version, print_: str, date_from: dt.date, date_to: dt.date, area: str) -> str:
+    return (
+        f"dashboard:{print_}:{version}:{timezone.localdate().isoformat()}"
+        f":{date_from.isoformat()}:{date_to.isoformat()}:{area}"
+    )
+
+
+def _store(key: str, figures: dict, started: float) -> None:
+    """Keep ``figures`` (read from the database from ``started`` on) until five minutes after
+    ``started`` at most."""
+    left = int(settings.DASHBOARD_CACHE_SECONDS - (time.monotonic() - started))
+    if left < 1:
+        return
+    try:
+        cache.set(key, figures, timeout=left)
+    except Exception:
+        log.warning("cache unreachable; dashboard %s not kept", key)
+
+
+def _remember(print_: str, user) -> None:
+    """Record that the default view of ``print_`` was asked for now (see the module's text)."""
+    try:
+        seen = cache.get(WARM_KEY) or {}
+        now = time.time()
+        if now - seen.get(print_, (None, 0))[1] < WARM_TOUCH_SECONDS:
+            return
+        horizon = now - settings.DASHBOARD_WARM_SECONDS
+        seen = {k: v for k, v in seen.items() if v[1] >= horizon}
+        seen[print_] = (user.pk, now)
+        cache.set(WARM_KEY, seen, timeout=settings.DASHBOARD_WARM_SECONDS)
+    except Exception:
+        log.warning("cache unreachable; dashboard view not recorded")
+
+
+def dashboard_figures_cached(
+    user, *, date_from: dt.date, date_to: dt.date, area: str = "", default: bool = False
+) -> dict:
     """:func:`dashboard_figures` for ``user``, the period and the area, at most
-    ``DASHBOARD_CACHE_SECONDS`` old (one entry per user, period and area)."""
+    ``DASHBOARD_CACHE_SECONDS`` old. ``default``: this is the default view (the default period,
+    no area), which the refresh task keeps warm."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
 
     def compute():
@@ -40,19 +128,51 @@ def dashboard_figures_cached(user, *, date_from: dt.date, date_to: dt.date, area
         return compute()
     try:
         version = cache.get(ACCESS_VERSION_KEY)
-        key = (
-            f"dashboard:{user.pk}:{version}:{timezone.localdate().isoformat()}"
-            f":{date_from.isoformat()}:{date_to.isoformat()}:{area}"
-        )
+        print_ = fingerprint(user)
+        key = _key(version, print_, date_from, date_to, area)
         figures = cache.get(key) if version is not None else None
     except Exception:  # the cache is unreachable: compute, as without it
         log.warning("cache unreachable; computing the dashboard of user %s", user.pk)
         return compute()
+    if default and version is not None:
+        _remember(print_, user)
     if figures is None:
+        started = time.monotonic()
         figures = compute()
         if version is not None:
-            try:
-                cache.set(key, figures, timeout=seconds)
-            except Exception:
-                log.warning("cache unreachable; dashboard of user %s not kept", user.pk)
+            _store(key, figures, started)
     return figures
+
+
+def dashboards_refresh() -> int:
+    """Recompute the default view of every fingerprint asked for in the last
+    ``DASHBOARD_WARM_SECONDS`` whose user still holds it; return how many were computed."""
+    from .forms import DashboardForm
+
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return 0
+    try:
+        version = cache.get(ACCESS_VERSION_KEY)
+        seen = cache.get(WARM_KEY) or {}
+    except Exception:
+        log.warning("cache unreachable; dashboards not refreshed")
+        return 0
+    if version is None:
+        return 0
+    horizon = time.time() - settings.DASHBOARD_WARM_SECONDS
+    users = get_user_model().objects.filter(is_active=True)
+    done = 0
+    for print_, (user_id, last_seen) in sorted(seen.items()):
+        user = users.filter(pk=user_id).first()
+        if last_seen < horizon or user is None:
+            continue
+        access = access_for(user)
+        if fingerprint(user, access) != print_:
+            continue  # the user's access changed: the next request records the new view
+        form = DashboardForm(None, user=user, area=False)
+        date_from, date_to = form.period
+        started = time.monotonic()
+        figures = dashboard_figures(user, date_from=date_from, date_to=date_to)
+        _store(_key(version, print_, date_from, date_to, ""), figures, started)
+        done += 1
+    return done

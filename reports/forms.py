@@ -308,6 +308,16 @@ class DashboardForm(PeriodAreaForm):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return data.get("kelurahan") or data.get("kecamatan") or ""
 
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default view: the default period, no area (kept warm by
+        reports.dashboard_cache)."""
+        end = self.today
+        return not self.area and self.period == (
+            end - dt.timedelta(weeks=DASHBOARD_WEEKS, days=-1),
+            end,
+        )
+
 
 class FlagResolveForm(forms.Form):
     note = forms.CharField(

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from .dashboard_cache import dashboards_refresh
 from .exports import export_job_run
 from .models import ReportJob
 from .outbox import SIGHTING_RULES_TASK, sighting_outbox_process, sighting_outbox_sweep
@@ -65,6 +66,13 @@ def flags_digest_daily() -> int:
 def held_photos_purge_task() -> int:
     """Beat, hourly: delete photos held for a sighting form that was never resent."""
     return held_photos_purge()
+
+
+@shared_task(name="reports.dashboards_refresh", soft_time_limit=240, time_limit=280, **RETRYING)
+def dashboards_refresh_task() -> int:
+    """Beat, every DASHBOARD_REFRESH_SECONDS: recompute the dashboards asked for lately, so
+    their officers find them computed (reports.dashboard_cache)."""
+    return dashboards_refresh()
 
 
 @shared_task(name="reports.report_job_run", soft_time_limit=1800, time_limit=2100, **RETRYING)

@@ -527,7 +527,7 @@ def dashboard(request):
     date_from, date_to = form.period
     area = form.area
     figures = dashboard_figures_cached(
-        request.user, date_from=date_from, date_to=date_to, area=area
+        request.user, date_from=date_from, date_to=date_to, area=area, default=form.is_default
     )
     # Where each figure drills down, in the lists' own parameter names: people by residence,
     # permits on the period's last day, alerts and sightings in the period (a figure's own

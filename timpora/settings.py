@@ -464,6 +464,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How long the supervisor dashboard's figures are kept per user (issue 14: at most 5 minutes);
 # 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=300), 300)
+# The dashboards asked for in the last DASHBOARD_WARM_SECONDS are recomputed by beat every
+# DASHBOARD_REFRESH_SECONDS (reports.dashboard_cache), so their officers rarely wait.
+DASHBOARD_WARM_SECONDS = env.int("DASHBOARD_WARM_SECONDS", default=1800)
+DASHBOARD_REFRESH_SECONDS = env.float("DASHBOARD_REFRESH_SECONDS", default=240.0)
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
 SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
 # Tasks between agencies: the assignee is reminded this many days before the due date.
@@ -483,6 +487,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.rules_daily_scan",
         "schedule": crontab(hour=1, minute=0),
         "options": {"expires": 6 * 3600},
+    },
+    "dashboards-refresh": {
+        "task": "reports.dashboards_refresh",
+        "schedule": DASHBOARD_REFRESH_SECONDS,
+        "options": {"expires": DASHBOARD_REFRESH_SECONDS * 0.9},
     },
     "sighting-outbox-sweep": {
         "task": "reports.sighting_outbox_sweep",

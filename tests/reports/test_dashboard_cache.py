@@ -1,18 +1,32 @@
-"""The dashboard's figures are kept per user for at most DASHBOARD_CACHE_SECONDS, and an access
-change starts from fresh figures."""
+"""The dashboard's figures are kept for at most DASHBOARD_CACHE_SECONDS, shared by the officers
+whose access is the same, refreshed by the beat task, and an access change starts from fresh
+figures."""
+
+import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.access import access_changed
-from tests.factories import ForeignerFactory
+from agencies.models import Officer
+from agencies.services.shares import share_grant
+from reports.dashboard_cache import WARM_KEY, dashboards_refresh
+from tests.factories import ForeignerFactory, OfficerFactory
 
 DASHBOARD = reverse("dashboard")
 
 # Committed transactions, as in production: inside a transaction the cache is bypassed.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def no_views_recorded():
+    """The record of views asked for lately is shared by the tests of this worker."""
+    cache.delete(WARM_KEY)
 
 
 def total(client) -> int:
@@ -72,3 +86,68 @@ def test_figures_are_kept_per_period_and_area(client, kanim_supervisor, regions)
     assert total(client) == 2
     earlier = client.get(DASHBOARD, {"date_to": "2026-01-31"}).context["f"]
     assert earlier["date_to"].isoformat() == "2026-01-31"
+
+
+def colleague(user, role=Officer.Role.OFFICER):
+    return OfficerFactory(agency=user.officer.agency, role=role).user
+
+
+def test_colleagues_with_the_same_access_share_one_computation(client, kanim_supervisor, regions):
+    ForeignerFactory(residence_region_id="73.72.03.1001")
+    other = colleague(kanim_supervisor)  # (a new officer is an access change: made first)
+    client.force_login(kanim_supervisor)
+    first = queries_of(client)
+    client.force_login(other)
+    assert queries_of(client) < first - 5  # the supervisor's figures, not computed again
+
+
+def test_a_personal_share_gives_its_holder_own_figures(client, kanim_supervisor, regions):
+    ForeignerFactory(residence_region_id="73.72.03.1001")
+    away = ForeignerFactory(residence_region_id="73.72.02.1001")  # Ujung: not the camat's
+    camat = OfficerFactory(
+        agency__kind="kecamatan", agency__region_id="73.72.03", kecamatan_id="73.72.03"
+    ).user
+    holder, other = colleague(camat), colleague(camat)
+    client.force_login(camat)
+    assert total(client) == 1
+    share_grant(
+        granted_by=kanim_supervisor,
+        subject_type="foreigner",
+        subject_id=away.pk,
+        reason="Koordinasi",
+        expires_at=timezone.now() + dt.timedelta(days=3),
+        user=holder,
+    )
+    client.force_login(holder)
+    assert total(client) == 2  # not the colleague's cached figures
+    client.force_login(other)
+    assert total(client) == 1  # the share is the holder's alone
+
+
+def test_the_refresh_task_recomputes_the_views_asked_for(client, kanim_supervisor, regions):
+    ForeignerFactory(residence_region_id="73.72.03.1001")
+    other = colleague(kanim_supervisor)
+    client.force_login(kanim_supervisor)
+    assert total(client) == 1
+    client.get(DASHBOARD, {"kecamatan": "73.72.03"})  # not the default view: not kept warm
+    assert len(cache_warm()) == 1
+    ForeignerFactory(residence_region_id="73.72.02.1001")
+    assert total(client) == 1  # cached
+    assert dashboards_refresh() == 1
+    assert total(client) == 2  # computed again by the task, without an access change
+    client.force_login(other)
+    assert total(client) == 2
+
+
+def test_the_refresh_task_skips_views_not_asked_for_lately(
+    client, kanim_supervisor, regions, settings
+):
+    client.force_login(kanim_supervisor)
+    total(client)
+    assert dashboards_refresh() == 1
+    settings.DASHBOARD_WARM_SECONDS = -1  # every record is older than the horizon
+    assert dashboards_refresh() == 0
+
+
+def cache_warm() -> dict:
+    return cache.get(WARM_KEY) or {}
