@@ -146,7 +146,10 @@ def timeline(reader: Reader, events: Events, *, among, user=None, limit: int = 1
     fetched = [label for label in labels if reader.can_read(TRACKED[label].category)]
     if not fetched:
         return []
-    ordered = events.across(*fetched).order_by("-pgh_created_at", "-pgh_id")
+    # pgh_id is numbered per event table: events of one transaction (one time) in two tables
+    # may share it, and the model makes the order total (else the order of such ties would
+    # follow the plan, and differ with rows the reader never sees).
+    ordered = events.across(*fetched).order_by("-pgh_created_at", "-pgh_id", "pgh_model")
     entries: list[Entry] = []
     offset = 0
     while len(entries) < limit:
