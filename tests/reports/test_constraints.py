@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from agencies.models import Agency, Officer, Region
-from reports.models import Flag
+from reports.models import Flag, Sighting
 from tests.factories import (
     AgencyFactory,
     FlagFactory,
@@ -159,3 +159,35 @@ def test_a_flagged_permit_cannot_be_deleted(regions):
         permit.delete()
     with pytest.raises(ProtectedError):
         permit.foreigner.delete()
+
+
+def test_a_clashing_random_reference_is_drawn_again(regions, monkeypatch):
+    taken = SightingFactory().reference
+    drawn = iter([taken, taken, "LAP-261201-00ABCD"])
+    monkeypatch.setattr("reports.models.new_sighting_reference", lambda: next(drawn))
+    with transaction.atomic():  # the caller's transaction survives the clash
+        s = SightingFactory()
+    assert s.reference == "LAP-261201-00ABCD"
+    assert Sighting.objects.filter(reference=taken).count() == 1
+
+
+def test_references_that_keep_clashing_end_in_the_error_and_write_nothing(regions, monkeypatch):
+    taken = SightingFactory().reference
+    monkeypatch.setattr("reports.models.new_sighting_reference", lambda: taken)
+    before = Sighting.objects.count()
+    with pytest.raises(IntegrityError):
+        SightingFactory()
+    assert Sighting.objects.count() == before
+
+
+def test_another_integrity_error_is_not_retried(regions, monkeypatch):
+    calls = []
+
+    def draw():
+        calls.append(1)
+        return f"LAP-261201-{len(calls):06X}"
+
+    monkeypatch.setattr("reports.models.new_sighting_reference", draw)
+    with pytest.raises(IntegrityError):
+        SightingFactory(person_count=0)  # a check constraint's error
+    assert len(calls) == 1
