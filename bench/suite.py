@@ -735,15 +735,29 @@ def hand_sql(access, words: list[str]) -> tuple[str, list] | None:
         )
         tsquery = find("name_tsquery", ["foreigners.selectors"])
         name_params = [tsquery(words) if tsquery else " & ".join(f"{w}:*" for w in words)]
+    # The page's order: best match first (2 per word matched literally, 1 per word matched by
+    # sound only), then the name; as one string, as the page's keyset key is.
+    order, order_params = "f.search_name", []
+    if words:
+        vector = (
+            "to_tsvector('simple'::regconfig, COALESCE(f.search_name, '') || ' ' "
+            "|| COALESCE(f.name_keys, ''))"
+        )
+        rank = " + ".join(
+            [f"CASE WHEN {vector} @@ to_tsquery('simple'::regconfig, %s) THEN 2 ELSE 1 END"]
+            * len(words)
+        )
+        order = f"lpad((99 - ({rank}))::text, 2, '0') || ' ' || f.search_name"
+        order_params = [f"{w}:*" for w in words]
     sql = (
         "SELECT f.id, f.given_names, f.family_name, f.sex, f.birth_date, f.nationality "
         f"FROM foreigners_foreigner f WHERE {name}({scope_f} OR {seen}"
         " OR EXISTS (SELECT 1 FROM foreigners_foreigneruserobjectpermission u "
         "WHERE u.content_object_id = f.id AND u.user_id = %s AND u.expires_at > now() "
-        f"AND u.permission_id = %s){group}) ORDER BY f.search_name, f.id LIMIT %s"
+        f"AND u.permission_id = %s){group}) ORDER BY {order}, f.id LIMIT %s"
     )
     params = name_params + code_params + range_params + [access.user_id, perm] + group_params
-    return sql, params + [PAGE_ROWS + 1]
+    return sql, params + order_params + [PAGE_ROWS + 1]
 
 
 def hand_rules_seconds() -> tuple[float, int, list[str]] | None:
