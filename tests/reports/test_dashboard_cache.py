@@ -151,3 +151,15 @@ def test_the_refresh_task_skips_views_not_asked_for_lately(
 
 def cache_warm() -> dict:
     return cache.get(WARM_KEY) or {}
+
+
+def test_the_refresh_task_stops_starting_new_ones_at_its_time_budget(
+    client, kanim_supervisor, camat_ujung, regions, settings
+):
+    for user in (kanim_supervisor, camat_ujung):
+        client.force_login(user)
+        total(client)
+    assert len(cache_warm()) == 2
+    assert dashboards_refresh() == 2
+    settings.DASHBOARD_REFRESH_SECONDS = 0  # the budget is spent before the first one
+    assert dashboards_refresh() == 0
