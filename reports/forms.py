@@ -256,6 +256,11 @@ DASHBOARD_WEEKS = 12
 DASHBOARD_MAX_DAYS = 366
 
 
+def _default_start(end: dt.date) -> dt.date:
+    """The first day of the default period ending on ``end``: DASHBOARD_WEEKS weeks."""
+    return end - dt.timedelta(weeks=DASHBOARD_WEEKS, days=-1)
+
+
 class DashboardForm(PeriodAreaForm):
     """The dashboard's period (default: the last twelve weeks, at most a year, ending at the
     latest today) and area (a kecamatan of the user's scope, and optionally one of its
@@ -298,7 +303,7 @@ class DashboardForm(PeriodAreaForm):
     def period(self) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         end = data.get("date_to") or self.today
-        start = data.get("date_from") or end - dt.timedelta(weeks=DASHBOARD_WEEKS, days=-1)
+        start = data.get("date_from") or _default_start(end)
         if (end - start).days >= DASHBOARD_MAX_DAYS:
             start = end - dt.timedelta(days=DASHBOARD_MAX_DAYS - 1)
         return start, end
@@ -312,11 +317,7 @@ class DashboardForm(PeriodAreaForm):
     def is_default(self) -> bool:
         """Whether this is the default view: the default period, no area (kept warm by
         reports.dashboard_cache)."""
-        end = self.today
-        return not self.area and self.period == (
-            end - dt.timedelta(weeks=DASHBOARD_WEEKS, days=-1),
-            end,
-        )
+        return not self.area and self.period == (_default_start(self.today), self.today)
 
 
 class FlagResolveForm(forms.Form):
