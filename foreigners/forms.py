@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for
+from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 
 from .models import Foreigner, Residence, StayPermit, TravelDocument, normalize_document_number
@@ -25,6 +25,20 @@ def regions_in_scope(user, levels=(Region.Level.KECAMATAN, Region.Level.KELURAHA
     """Regions inside the user's geographic scope, at the given levels."""
     return Region.objects.filter(access_for(user).region_q("code"), level__in=levels).order_by(
         "code"
+    )
+
+
+def kecamatan_choices(user) -> list[tuple[str, str]]:
+    """The kecamatan of the user's scope as (code, "name (code)") choices, for every area
+    picker (the lists' filters, the dashboard); computed once per scope and access version
+    (agencies.access.cached_for_scope)."""
+    return cached_for_scope(
+        "kecamatan-choices",
+        access_for(user),
+        lambda: [
+            (r.code, f"{r.name} ({r.code})")
+            for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
+        ],
     )
 
 

@@ -15,11 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import Category, access_for, cached_for_scope
+from agencies.access import Category, access_for
 from agencies.audit import audit_read, may_see_accesses, record_accesses, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
-from agencies.models import Region
 
 from . import services
 from .filters import ForeignerFilterSet, foreigners_filtered
@@ -30,7 +29,7 @@ from .forms import (
     ForeignerForm,
     PermitForm,
     ResidenceForm,
-    regions_in_scope,
+    kecamatan_choices,
 )
 from .models import Residence, StayPermit, TravelDocument
 from .registry import related_panels
@@ -56,16 +55,8 @@ def _list_form(filterset, user):
             field = form.fields[name]
             field.widget = forms.Select(choices=[("", _("Any")), *field.choices[1:]])
     if "kecamatan" in offered:
-        access = access_for(user)
-        choices = cached_for_scope(
-            "kecamatan-choices",
-            access,
-            lambda: [
-                (r.code, f"{r.name} ({r.code})")
-                for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-            ],
-        )
-        form.fields["kecamatan"].widget = forms.Select(choices=[("", _("Any")), *choices])
+        choices = [("", _("Any")), *kecamatan_choices(user)]
+        form.fields["kecamatan"].widget = forms.Select(choices=choices)
     return form
 
 

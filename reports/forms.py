@@ -10,11 +10,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import access_for, cached_for_scope
 from agencies.models import Region
 from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES
-from foreigners.forms import RegionChoiceField, regions_in_scope
+from foreigners.forms import RegionChoiceField, kecamatan_choices, regions_in_scope
 from foreigners.models import Foreigner
 
 from .models import Sighting
@@ -232,15 +231,7 @@ class PeriodAreaForm(forms.Form):
         for name in ("date_from", "date_to"):
             self.fields[name].widget.format = "%Y-%m-%d"
         if area:
-            choices = cached_for_scope(
-                "kecamatan-choices",
-                access_for(user),
-                lambda: [
-                    (r.code, f"{r.name} ({r.code})")
-                    for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-                ],
-            )
-            self.fields["kecamatan"].choices = [("", _("Any")), *choices]
+            self.fields["kecamatan"].choices = [("", _("Any")), *kecamatan_choices(user)]
         else:
             del self.fields["kecamatan"]
 

@@ -24,13 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
 
-from agencies.access import Category, RowAccess, access_for, cached_for_scope
+from agencies.access import Category, RowAccess, access_for
 from agencies.audit import audit_read, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
-from agencies.models import Region
 from agencies.paging import Sort, list_page
-from foreigners.forms import regions_in_scope
+from foreigners.forms import kecamatan_choices
 
 from . import services
 from .coordination.selectors import task_on_time_rates
@@ -206,15 +205,8 @@ def _filter_form(filterset, user):
     for name in [name for name in form.fields if name not in offered]:
         del form.fields[name]
     if "kecamatan" in form.fields:
-        choices = cached_for_scope(
-            "kecamatan-choices",
-            access_for(user),
-            lambda: [
-                (r.code, f"{r.name} ({r.code})")
-                for r in regions_in_scope(user, levels=[Region.Level.KECAMATAN])
-            ],
-        )
-        form.fields["kecamatan"].widget = forms.Select(choices=[("", _("Any")), *choices])
+        choices = [("", _("Any")), *kecamatan_choices(user)]
+        form.fields["kecamatan"].widget = forms.Select(choices=choices)
     return form
 
 
