@@ -96,8 +96,14 @@ def region_range_q(field: str, code: str) -> Q:
     if not is_region_code(code):
         return region_prefix_q(field, code)
     column = _code_column(field)
-    after = code[:-1] + chr(ord(code[-1]) + 1)
-    return Q(**{f"{column}__pattern_from": code, f"{column}__pattern_before": after})
+    start, end = region_code_range(code)
+    return Q(**{f"{column}__pattern_from": start, f"{column}__pattern_before": end})
+
+
+def region_code_range(code: str) -> tuple[str, str]:
+    """The byte-wise range [start, end) holding a well-formed ``code`` and its subtree: the
+    code, and the code with its last character's successor ("73.72" → "73.73")."""
+    return code, code[:-1] + chr(ord(code[-1]) + 1)
 
 
 def region_ancestors(code: str) -> list[str]:

@@ -74,7 +74,7 @@ from PIL import Image  # noqa: E402
 from principals import Area, Principals, busiest_area, client_for  # noqa: E402
 
 from agencies.access import access_for, access_forget  # noqa: E402
-from agencies.models import Region  # noqa: E402
+from agencies.models import Region, region_code_range  # noqa: E402
 from foreigners.models import TravelDocument  # noqa: E402
 
 MARK = "BENCH-SUITE"
@@ -717,7 +717,7 @@ def hand_sql(access, words: list[str]) -> tuple[str, list] | None:
         * len(codes)
     )
     code_params = [x for c in codes for x in (c, c + ".%")]
-    range_params = [x for c in codes for x in (c, c[:-1] + chr(ord(c[-1]) + 1))]
+    range_params = [x for c in codes for x in region_code_range(c)]
     group, group_params = "", []
     if access.group_id:
         group = (
