@@ -1,10 +1,12 @@
-"""Reads of the agencies app for pages: the signed-in user's own notifications."""
+"""Reads of the agencies app: the signed-in user's own notifications, the shares they hold."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Notification
+from .registry import shareable_records
 
 
 def notifications_of(user, *, unread: bool = False, kind: str = "") -> QuerySet[Notification]:
@@ -22,3 +24,13 @@ def notifications_of(user, *, unread: bool = False, kind: str = "") -> QuerySet[
 def notifications_unread_count(user) -> int:
     """Served by the partial index ``notification_unread_idx``."""
     return notifications_of(user, unread=True).count()
+
+
+def has_personal_shares(user) -> bool:
+    """Whether a live share of any record is made to ``user`` personally (not through the
+    agency): one EXISTS per shareable record type."""
+    now = timezone.now()
+    return any(
+        spec.user_perm_model.objects.filter(user_id=user.pk, expires_at__gt=now).exists()
+        for spec in shareable_records()
+    )

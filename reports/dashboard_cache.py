@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,8 +38,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from agencies.access import ACCESS_VERSION_KEY, Access, access_for
-from agencies.registry import shareable_records
+from agencies.access import ACCESS_VERSION_KEY, access_for
+from agencies.selectors import has_personal_shares
 
 from .dashboard import dashboard_figures
 
@@ -50,21 +51,12 @@ WARM_KEY = "dashboard:warm"
 WARM_TOUCH_SECONDS = 60
 
 
-def has_personal_shares(user) -> bool:
-    """Whether a live share of any record is made to ``user`` personally (not to the agency)."""
-    now = timezone.now()
-    return any(
-        spec.user_perm_model.objects.filter(user_id=user.pk, expires_at__gt=now).exists()
-        for spec in shareable_records()
-    )
-
-
-def fingerprint(user, access: Access | None = None) -> str:
+def fingerprint(user) -> str:
     """What the figures of ``user`` depend on: the access without user and role, or the user
     when they hold a personal share."""
-    access = access or access_for(user)
     if has_personal_shares(user):
         return f"u{user.pk}"
+    access = access_for(user)
     parts = (
         access.is_system_admin,
         access.agency_id,
@@ -84,16 +76,18 @@ def _key(version, print_: str, date_from: dt.date, date_to: dt.date, area: str) 
     )
 
 
-def _store(key: str, figures: dict, started: float) -> None:
-    """Keep ``figures`` (read from the database from ``started`` on) until five minutes after
-    ``started`` at most."""
+def _fill(key: str, compute) -> dict:
+    """``compute()``, kept under ``key`` until five minutes after the computation started at
+    most (its figures are as of that moment)."""
+    started = time.monotonic()
+    figures = compute()
     left = int(settings.DASHBOARD_CACHE_SECONDS - (time.monotonic() - started))
-    if left < 1:
-        return
-    try:
-        cache.set(key, figures, timeout=left)
-    except Exception:
-        log.warning("cache unreachable; dashboard %s not kept", key)
+    if left >= 1:
+        try:
+            cache.set(key, figures, timeout=left)
+        except Exception:
+            log.warning("cache unreachable; dashboard %s not kept", key)
+    return figures
 
 
 def _remember(print_: str, user) -> None:
@@ -134,14 +128,11 @@ def dashboard_figures_cached(
     except Exception:  # the cache is unreachable: compute, as without it
         log.warning("cache unreachable; computing the dashboard of user %s", user.pk)
         return compute()
-    if default and version is not None:
+    if version is None:  # no token to key the figures by: compute, keep nothing
+        return compute()
+    if default:
         _remember(print_, user)
-    if figures is None:
-        started = time.monotonic()
-        figures = compute()
-        if version is not None:
-            _store(key, figures, started)
-    return figures
+    return figures if figures is not None else _fill(key, compute)
 
 
 def dashboards_refresh() -> int:
@@ -168,18 +159,15 @@ def dashboards_refresh() -> int:
     deadline = time.monotonic() + settings.DASHBOARD_REFRESH_SECONDS * 0.8
     latest_first = sorted(seen.items(), key=lambda item: (-item[1][1], item[0]))
     for print_, (user_id, last_seen) in latest_first:
-        if time.monotonic() >= deadline:
-            break
+        if time.monotonic() >= deadline or last_seen < horizon:
+            break  # out of time, or every view left is older than the horizon
         user = users.filter(pk=user_id).first()
-        if last_seen < horizon or user is None:
-            continue
-        access = access_for(user)
-        if fingerprint(user, access) != print_:
-            continue  # the user's access changed: the next request records the new view
-        form = DashboardForm(None, user=user, area=False)
-        date_from, date_to = form.period
-        started = time.monotonic()
-        figures = dashboard_figures(user, date_from=date_from, date_to=date_to)
-        _store(_key(version, print_, date_from, date_to, ""), figures, started)
+        if user is None or fingerprint(user) != print_:
+            continue  # gone, or the user's access changed: the next request records it
+        date_from, date_to = DashboardForm(None, user=user, area=False).period
+        _fill(
+            _key(version, print_, date_from, date_to, ""),
+            partial(dashboard_figures, user, date_from=date_from, date_to=date_to),
+        )
         done += 1
     return done

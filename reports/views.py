@@ -131,12 +131,13 @@ def _dashboard_map(figures: dict, access) -> dict:
     period = {key: figures[key].isoformat() for key in ("date_from", "date_to")}
     reads_residence = access.can_read(Category.RESIDENCE)
     reads_sightings = "sighting_points" in figures
+    rows = RowAccess(access)
     markers = []
     for marker in figures["kecamatan_markers"]:
         # A kelurahan chosen as the area is narrower than its kecamatan's marker.
         where = area if len(area) > len(marker["code"]) else marker["code"]
         links = {}
-        if RowAccess(access).reads_region(Category.RESIDENCE, marker["code"]):
+        if rows.reads_region(Category.RESIDENCE, marker["code"]):
             links["people_url"] = f"{reverse('foreigner-list')}?{urlencode({'kecamatan': where})}"
         if reads_sightings:
             query = urlencode({"kecamatan": where, **period})
