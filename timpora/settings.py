@@ -172,8 +172,9 @@ _session_options = [] if env("DB_JIT", default="off") == "on" else ["-c jit=off"
 # 0.05 s). An empty list from the session's start answers "skip nothing" without an error;
 # pgtrigger.ignore() still sets its own list for its transaction.
 _session_options.append("-c pgtrigger.ignore={}")
+# Options given in DATABASE_URL come last: a later -c wins, so they override these defaults.
 _given = DATABASES["default"]["OPTIONS"].get("options", "")
-DATABASES["default"]["OPTIONS"]["options"] = " ".join(filter(None, [_given, *_session_options]))
+DATABASES["default"]["OPTIONS"]["options"] = " ".join(filter(None, [*_session_options, _given]))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -470,8 +471,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The outbox sweep (reports.outbox) runs sighting rules the broker never delivered: every
 # minute, for rows older than the grace period (younger ones are normally in flight). The fault
 # tests shorten both to watch a sweep happen.
-# How long the supervisor dashboard's figures are kept per user (issue 14: at most 5 minutes);
-# 0 computes them on every request.
+# How long the supervisor dashboard's figures are kept (issue 14: at most 5 minutes), one entry
+# per access (reports.dashboard_cache); 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=300), 300)
 # The dashboards asked for in the last DASHBOARD_WARM_SECONDS are recomputed by beat every
 # DASHBOARD_REFRESH_SECONDS (reports.dashboard_cache), so their officers rarely wait.

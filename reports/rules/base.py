@@ -148,10 +148,11 @@ def _lock(cursor, code: str) -> None:
 
 
 def _history_context(cursor, code: str) -> None:
-    """Name the rule as the source of the flag writes in their history, unless a request's
-    context (its user) already does. Without a context pghistory's trigger function raises and
-    catches an error for every row written, and opening flags grew about fourfold per doubling
-    (one rule's first national scan stalled over 14 minutes); docs/PERFORMANCE.md."""
+    """Name the rule as the source of the flag writes in their history, unless a request's or
+    a worker task's context already does (``run_rules`` and other callers outside both have
+    none). Without a context pghistory's ``_pgh_attach_context`` raises and catches an error
+    for every row written, whose cost grows with the transaction's queued trigger events (the
+    same trap as an unset ``pgtrigger.ignore``: DATABASES in timpora/settings.py)."""
     cursor.execute(
         """
         SELECT set_config('pghistory.context_id', %s, true),
