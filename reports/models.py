@@ -203,7 +203,6 @@ class Sighting(models.Model):
                 if not clash or attempt == REFERENCE_ATTEMPTS - 1:
                     self.reference = ""
                     raise
-        return None
 
 
 REFERENCE_CONSTRAINT = "reports_sighting_reference_key"
