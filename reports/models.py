@@ -277,7 +277,9 @@ class Flag(models.Model):
 
     OPEN_STATES = (State.OPEN, State.ACKNOWLEDGED)
 
-    rule = models.CharField(_("rule"), max_length=40, db_index=True)
+    # Not indexed alone: the indexes below lead with it under a state or a subject (each index
+    # of this table is written for every flag the rules open).
+    rule = models.CharField(_("rule"), max_length=40)
     rule_version = models.PositiveSmallIntegerField(_("rule version"), default=1)
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
@@ -293,6 +295,7 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="flags",
+        db_index=False,  # flag_foreigner_state_idx leads with it
     )
     permit = models.ForeignKey(
         StayPermit,
@@ -301,6 +304,7 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="flags",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     document = models.ForeignKey(
         TravelDocument,
@@ -309,6 +313,7 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="flags",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     sighting = models.ForeignKey(
         Sighting,
@@ -317,6 +322,7 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="flags",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     routed_to = models.JSONField(
         _("routed agency kinds"),
@@ -342,6 +348,7 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
 
     objects = FlagQuerySet.as_manager()
@@ -391,6 +398,18 @@ class Flag(models.Model):
                 name="flag_open_inbox_idx",
             ),
             models.Index(fields=["foreigner", "state"], name="flag_foreigner_state_idx"),
+            # The other links are empty on most flags (a permit's flag names no sighting, an
+            # open flag no closer): indexed only where set, for the lookups of a permit's,
+            # document's, sighting's or user's flags (and the checks of deleting one), so a
+            # flag costs no index entry for a link it does not have.
+            *(
+                models.Index(
+                    fields=[link],
+                    condition=Q(**{f"{link}__isnull": False}),
+                    name=f"flag_{link}_idx",
+                )
+                for link in ("permit", "document", "sighting", "closed_by")
+            ),
             models.Index(
                 fields=["id"],
                 condition=Q(state__in=["open", "acknowledged"])
@@ -687,4 +706,5 @@ track(
         ["rule", "severity", "state", "closed_at", "close_reason", "closed_by"], Category.FLAG
     ),
     display={"rule": rule_title},
+    bulk=True,  # the rules open and close flags by the hundred thousand (agencies.history)
 )

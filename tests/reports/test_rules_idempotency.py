@@ -103,3 +103,36 @@ def test_two_workers_scanning_at_once_yield_each_flag_exactly_once():
     assert errors == []
     assert open_counts() == EXPECTED
     assert Flag.objects.count() == sum(EXPECTED.values())  # nothing opened then closed
+
+
+# Committed for real: each rule's transaction names the rule in its history context (inside one
+# test transaction the first rule's context would hold for all).
+@pytest.mark.django_db(transaction=True)
+def test_flag_history_has_one_event_per_flag_written_and_names_the_rule():
+    """Flags have statement-level history triggers (agencies.history.track(bulk=True)): a rule
+    that opens several flags in one statement still records one insert event per flag, under
+    its own context; a run that changes nothing records nothing; a close is one update."""
+    events = Flag.pgh_event_model.objects
+    w = build_world(TODAY)
+    rules_run(today=TODAY)
+    opened = Flag.objects.filter(state__in=Flag.OPEN_STATES)
+    inserts = events.filter(pgh_label="insert")
+    assert sorted(inserts.values_list("pgh_obj_id", flat=True)) == sorted(
+        opened.values_list("id", flat=True)
+    )
+    assert {e.pgh_context.metadata["rule"] for e in inserts.select_related("pgh_context")} == {
+        code for code, n in EXPECTED.items() if n
+    }
+    total = events.count()
+    rules_run(today=TODAY)
+    assert events.count() == total
+
+    from tests.factories import ForeignerFactory
+
+    sighting = w["unregistered"]
+    sighting.foreigner = ForeignerFactory()
+    sighting.save()
+    rules_run(today=TODAY, codes=["sighting.unregistered"])
+    (closed,) = events.filter(pgh_label="update")
+    assert (closed.state, closed.pgh_obj.subject_id) == ("closed", sighting.pk)
+    assert closed.pgh_context.metadata["rule"] == "sighting.unregistered"
