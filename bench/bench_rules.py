@@ -110,8 +110,12 @@ HAND_SQL = {
           AND {present("i.foreigner_id")}""",
     "permit.overstay": f"""
         SELECT c.foreigner_id FROM (
-            SELECT DISTINCT ON (foreigner_id) foreigner_id, u FROM {islands()} i
-            WHERE i.f <= %(today)s::date ORDER BY foreigner_id, u DESC) c
+            -- Uncovered today: even the latest-ending permit begun by today ended before it.
+            SELECT DISTINCT ON (p.foreigner_id) p.foreigner_id, p.valid_until AS u
+            FROM foreigners_staypermit p
+            WHERE p.status <> 'cancelled' AND p.kind IN {KINDS}
+              AND p.valid_from <= %(today)s::date
+            ORDER BY p.foreigner_id, p.valid_until DESC) c
         WHERE c.u < %(today)s::date AND {present("c.foreigner_id", since="c.u")}
           AND NOT EXISTS (SELECT 1 FROM foreigners_staypermit q
                           WHERE q.foreigner_id = c.foreigner_id AND q.status = 'cancelled'

@@ -185,14 +185,51 @@ def rss_mb(pid: int) -> float:
         return 0.0
 
 
-class Sampler(threading.Thread):
-    """The largest RSS seen of each process group (gunicorn workers, Celery)."""
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (/proc/<pid>/stat), None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, groups: dict):
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the machine since boot, all cores (/proc/stat)."""
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on the machine (the database serves only this test)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+class Sampler(threading.Thread):
+    """Each second: the largest RSS seen of each process group (gunicorn workers, Celery), and
+    the CPU time each group's processes used since they were first seen (where the two cores
+    went: web workers, PostgreSQL, Celery, the load generator)."""
+
+    def __init__(self, groups: dict, cpu_groups: dict):
         super().__init__(daemon=True)
         self.groups = groups
+        self.cpu_groups = cpu_groups
         self.peak = {name: 0.0 for name in groups}
         self.first = {}
+        self.cpu_first: dict[str, dict[int, float]] = {name: {} for name in cpu_groups}
+        self.cpu_last: dict[str, dict[int, float]] = {name: {} for name in cpu_groups}
+        self.machine_first = machine_busy_seconds()
+        self.machine_last = self.machine_first
         self.stop = threading.Event()
 
     def run(self):
@@ -202,6 +239,26 @@ class Sampler(threading.Thread):
                     value = rss_mb(pid)
                     self.first.setdefault(name, value)
                     self.peak[name] = max(self.peak[name], value)
+            for name, pids in self.cpu_groups.items():
+                for pid in pids():
+                    value = cpu_seconds(pid)
+                    if value is not None:
+                        self.cpu_first[name].setdefault(pid, value)
+                        self.cpu_last[name][pid] = value
+            self.machine_last = machine_busy_seconds()
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds per group over the run."""
+        return {
+            name: sum(last[pid] - self.cpu_first[name][pid] for pid in last)
+            for name, last in self.cpu_last.items()
+        }
+
+    def machine(self) -> tuple[float, float]:
+        """(busy CPU seconds, wall seconds) of the machine over the run."""
+        busy = self.machine_last[0] - self.machine_first[0]
+        total = self.machine_last[1] - self.machine_first[1]
+        return busy, total / (os.cpu_count() or 1)
 
 
 def wait_healthy(url: str, seconds: float = 60) -> None:
@@ -308,11 +365,26 @@ def main() -> int:
         started.append(worker)
         host = f"http://127.0.0.1:{port}"
         wait_healthy(host + "/healthz")
+        prefix = work / "locust"
+        locust = subprocess.Popen(
+            [str(BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
+             "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+             "--run-time", f"{args.seconds}s", "--host", host, "--csv", str(prefix),
+             "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        started.append(locust)
         sampler = Sampler(
             {
                 "web": lambda: children(gunicorn.pid),
                 "celery": lambda: [worker.pid, *children(worker.pid)],
-            }
+            },
+            {
+                "web workers": lambda: children(gunicorn.pid),
+                "PostgreSQL": postgres_pids,
+                "Celery worker": lambda: [worker.pid, *children(worker.pid)],
+                "load generator": lambda: [locust.pid, *children(locust.pid)],
+            },
         )
         sampler.start()
         print(
@@ -320,15 +392,9 @@ def main() -> int:
             f"{args.seconds} s, gunicorn {args.workers} sync workers + Celery worker on {host}",
             flush=True,
         )
-        prefix = work / "locust"
-        subprocess.run(
-            [str(BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
-             "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
-             "--run-time", f"{args.seconds}s", "--host", host, "--csv", str(prefix),
-             "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
-            cwd=ROOT, env=env, check=False,
-        )  # fmt: skip
+        locust.wait()
         sampler.stop.set()
+        sampler.join()
     finally:
         for process in started:
             if process.poll() is None:
@@ -358,6 +424,16 @@ def main() -> int:
         f"web worker RSS max {sampler.peak['web']:.0f} MB (first {sampler.first.get('web', 0):.0f});"
         f" Celery worker RSS max {sampler.peak['celery']:.0f} MB"
     )
+    busy, wall = sampler.machine()
+    cpu = sampler.cpu()
+    requests = int(next(r for r in stats if r["Name"] == "Aggregated")["Request Count"]) or 1
+    print(
+        f"CPU over the run: the machine {busy:.0f} s busy of {wall * (os.cpu_count() or 1):.0f} s"
+        f" ({os.cpu_count()} cores × {wall:.0f} s);"
+        + "".join(f" {name} {seconds:.0f} s" for name, seconds in cpu.items())
+        + f"; per request: {busy / requests * 1000:.1f} ms of CPU in all,"
+        + "".join(f" {name} {seconds / requests * 1000:.1f}" for name, seconds in cpu.items())
+    )
     failures = work / "locust_failures.csv"
     if failures.exists():
         with open(failures, newline="") as f:
@@ -375,6 +451,8 @@ def main() -> int:
                     "web_workers": args.workers,
                     "web_rss_max_mb": round(sampler.peak["web"], 1),
                     "celery_rss_max_mb": round(sampler.peak["celery"], 1),
+                    "cpu_seconds": {name: round(v, 1) for name, v in cpu.items()},
+                    "machine_busy_seconds": round(busy, 1),
                     "total": {
                         "requests": int(total["Request Count"]),
                         "failures": int(total["Failure Count"]),

@@ -178,7 +178,14 @@ class Sighting(models.Model):
                 include=["foreigner"],
                 condition=models.Q(foreigner__isnull=False),
             ),
-            models.Index(fields=["foreigner", "-observed_at"], name="sighting_foreigner_idx"),
+            # A person's sightings, newest first; with what the sighting rules read of each
+            # (they look at every sighting that names a person each night), from the index
+            # alone.
+            models.Index(
+                fields=["foreigner", "-observed_at"],
+                include=["id", "activity", "review_status"],
+                name="sighting_person_idx",
+            ),
             # sighting.outside_area looks at the past 30 days only.
             models.Index(fields=["observed_at"], name="sighting_observed_idx"),
         ]

@@ -18,7 +18,14 @@ from .base import (
     rupiah_en,
 )
 from .citations import Citation
-from .coverage import COVERING, SUPERVISED_KINDS, coverage_islands, present_on, present_since
+from .coverage import (
+    COVERING,
+    SUPERVISED_KINDS,
+    coverage_islands,
+    latest_coverage_ends,
+    present_on,
+    present_since,
+)
 
 K_SEVERITY = Flag.Severity
 UU6 = "UU 6/2011"
@@ -189,14 +196,9 @@ class PermitOverstay(Rule):
                        'fine_per_day', %(fine)s::bigint, 'as_of', %(today)s::date,
                        'sponsor', sp.name, 'sponsor_id', sp.id
                    ) AS evidence
-            FROM (
-                -- The latest coverage interval begun by today: if even it ended before today,
-                -- nothing covers today and its end is where the overstay starts.
-                SELECT DISTINCT ON (i.foreigner_id) i.foreigner_id, i.permit_id, i.covered_until
-                FROM {coverage_islands()} i
-                WHERE i.covered_from <= %(today)s::date
-                ORDER BY i.foreigner_id, i.covered_until DESC
-            ) c
+            -- The end of the coverage begun by today: if it is before today, nothing covers
+            -- today and the overstay starts the day after it.
+            FROM {latest_coverage_ends("%(today)s::date")} c
             JOIN foreigners_staypermit p ON p.id = c.permit_id
             LEFT JOIN foreigners_sponsor sp ON sp.id = p.sponsor_id
             WHERE c.covered_until < %(today)s::date
