@@ -478,6 +478,9 @@ DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=300), 3
 # DASHBOARD_REFRESH_SECONDS (reports.dashboard_cache), so their officers rarely wait.
 DASHBOARD_WARM_SECONDS = env.int("DASHBOARD_WARM_SECONDS", default=1800)
 DASHBOARD_REFRESH_SECONDS = env.float("DASHBOARD_REFRESH_SECONDS", default=240.0)
+# How many rules the daily scan runs at once, each on its own database connection (the rules
+# are independent; reports.rules.rules_run): one per core of the database server.
+RULES_SCAN_CONNECTIONS = max(1, env.int("RULES_SCAN_CONNECTIONS", default=2))
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
 SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
 # Tasks between agencies: the assignee is reminded this many days before the due date.

@@ -16,6 +16,11 @@ a :class:`Rule` subclass, pass it to :func:`rule_register` (from this module or 
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import connection
+from django.db import connections as db_connections
 
 from .base import Rule, RuleContext, RuleResult, rule_run
 from .duties import (
@@ -91,18 +96,40 @@ def rules_run(
     today: dt.date | None = None,
     sighting_ids: list[int] | None = None,
     dry_run: bool = False,
+    connections: int | None = None,
 ) -> list[RuleResult]:
-    """Run the chosen rules (all by default), each in its own transaction.
+    """Run the chosen rules (all by default), each in its own transaction; the results in the
+    order of :data:`RULES`.
 
     With ``sighting_ids`` only the sighting rules run, limited to what those sightings touch.
     In a dry run, a rule that reads other rules' flags sees the flags already in the database
     (the dry runs before it wrote nothing).
+
+    ``connections`` (default ``settings.RULES_SCAN_CONNECTIONS``): how many rules run at once,
+    each on its own database connection, so a full scan uses every core the database has (the
+    rules are independent: each has its own transaction, lock, temporary tables and flags).
+    The rules that read other rules' flags run after all of those, one at a time. Inside a
+    transaction everything runs here, on this connection: another one would not see what the
+    transaction wrote.
     """
     ctx = RuleContext.build(today=today, sighting_ids=sighting_ids)
     rules = rules_select(codes)
     if sighting_ids is not None:
         rules = [r for r in rules if r.sighting_scoped]
-    return [rule_run(rule, ctx=ctx, dry_run=dry_run) for rule in rules]
+    workers = settings.RULES_SCAN_CONNECTIONS if connections is None else connections
+    independent = [r for r in rules if not r.reads_flags]
+    if workers <= 1 or len(independent) <= 1 or connection.in_atomic_block:
+        return [rule_run(rule, ctx=ctx, dry_run=dry_run) for rule in rules]
+
+    def run_alone(rule: Rule) -> RuleResult:
+        try:
+            return rule_run(rule, ctx=ctx, dry_run=dry_run)
+        finally:
+            db_connections.close_all()  # this thread's connection, not the caller's
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rules") as pool:
+        done = dict(zip(independent, pool.map(run_alone, independent), strict=True))
+    return [done[r] if r in done else rule_run(r, ctx=ctx, dry_run=dry_run) for r in rules]
 
 
 __all__ = [

@@ -136,3 +136,18 @@ def test_flag_history_has_one_event_per_flag_written_and_names_the_rule():
     (closed,) = events.filter(pgh_label="update")
     assert (closed.state, closed.pgh_obj.subject_id) == ("closed", sighting.pk)
     assert closed.pgh_context.metadata["rule"] == "sighting.unregistered"
+
+
+# Committed for real: the rules run on connections of their own, which see only committed rows.
+@pytest.mark.django_db(transaction=True)
+def test_rules_run_at_once_on_several_connections_give_the_same_flags_in_order():
+    build_world(TODAY)
+    results = rules_run(today=TODAY, connections=3)
+    assert [r.rule for r in results] == list(RULES)
+    assert {r.rule: r.opened for r in results} == EXPECTED
+    before = {code: flag_rows(code) for code in RULES}
+    again = rules_run(today=TODAY, connections=1)
+    assert all((r.opened, r.regraded, r.closed) == (0, 0, 0) for r in again)
+    assert {code: flag_rows(code) for code in RULES} == before
+    # The rule that reads the others' flags ran after them: it found what they opened.
+    assert all(r.opened for r in results if RULES[r.rule].reads_flags)
