@@ -12,6 +12,9 @@ A rule only says *which subjects are in violation today* (one SQL query, one row
 3. ``UPDATE … WHERE NOT EXISTS (candidate)`` closes, with a reason, the open flags whose
    condition has cleared.
 
+A rule with no open flag in scope (a first scan, a new rule) has nothing to compare or close:
+its candidates open from one ``INSERT … SELECT`` of its query.
+
 Runs of one rule are serialised by a transaction-scoped advisory lock, so a full scan and a
 sighting-scoped run never see each other half done. Nothing is loaded into Python but counts.
 """
@@ -148,6 +151,20 @@ def _lock(cursor, code: str) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"timpora.rule:{code}"])
 
 
+# Open a flag per row ``q`` of a rule's query (followed by ``FROM (…) AS q``).
+_INSERT_FLAGS = """
+    INSERT INTO reports_flag (
+        rule, rule_version, severity, state, subject_type, subject_id,
+        foreigner_id, permit_id, document_id, sighting_id, routed_to,
+        reason, reason_en, evidence, opened_at, updated_at, close_reason,
+        alerted_severity
+    )
+    SELECT %(_rule)s, %(_version)s, q.severity, 'open', %(_stype)s,
+           q.subject_id, q.foreigner_id, q.permit_id, q.document_id,
+           q.sighting_id, q.routed_to, q.reason, q.reason_en, q.evidence,
+           %(_now)s, %(_now)s, '', 0"""
+
+
 def _hash_memory(cursor, *, on: bool = True) -> None:
     """The memory of the statements that compare a rule's candidates with its open flags (half
     a million rows each for the largest rules): with the default 4 MB their hashes spilled to
@@ -211,6 +228,29 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
         cursor.execute("SET LOCAL jit = off")
         _history_context(cursor, rule.code)
         _lock(cursor, rule.code)
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM reports_flag f WHERE f.rule = %s"
+            f" AND f.state IN {OPEN_STATES_SQL} AND {scope_sql})",
+            [rule.code, *scope_params],
+        )
+        if not cursor.fetchone()[0]:
+            # Nothing open to compare with or close (a first scan, a new rule, the first flag
+            # of a sighting): every candidate opens, from one evaluation of the rule's query
+            # and one INSERT. A first national scan evaluated each query twice otherwise.
+            cursor.execute(
+                f"""
+                WITH up AS ({_INSERT_FLAGS} FROM ({sql}) AS q RETURNING reports_flag.subject_id)
+                SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
+                FROM up
+                """,
+                keys,
+            )
+            opened, sample = cursor.fetchone()
+            result.candidates = result.opened = opened
+            result.opened_sample = sample or []
+            if dry_run:
+                transaction.set_rollback(True)
+            return result
         cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES_TABLE}, {CHANGES_TABLE}")
         # The planner leaves out the reason and evidence expressions nobody reads here.
         cursor.execute(
@@ -254,16 +294,7 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
                     SELECT f.id, f.severity
                     FROM reports_flag f JOIN {CHANGES_TABLE} c ON {open_flag}
                 ), up AS (
-                    INSERT INTO reports_flag (
-                        rule, rule_version, severity, state, subject_type, subject_id,
-                        foreigner_id, permit_id, document_id, sighting_id, routed_to,
-                        reason, reason_en, evidence, opened_at, updated_at, close_reason,
-                        alerted_severity
-                    )
-                    SELECT %(_rule)s, %(_version)s, q.severity, 'open', %(_stype)s,
-                           q.subject_id, q.foreigner_id, q.permit_id, q.document_id,
-                           q.sighting_id, q.routed_to, q.reason, q.reason_en, q.evidence,
-                           %(_now)s, %(_now)s, '', 0
+                    {_INSERT_FLAGS}
                     FROM ({sql}) AS q
                     WHERE q.subject_id IN (SELECT subject_id FROM {CHANGES_TABLE})
                     ON CONFLICT (rule, subject_type, subject_id)

@@ -279,17 +279,26 @@ def test_worker_killed_mid_scan_then_restarted_leaves_every_flag_exactly_once(
     build_world(today)
     overstayers(today, OVERSTAYERS)
     expected = {**EXPECTED, "permit.overstay": EXPECTED["permit.overstay"] + OVERSTAYERS}
-    # The rules run in order: permit.expiring, permit.overstay, document.expired, …
+    # The rules are taken in order — permit.expiring, permit.overstay, document.expired, … —
+    # RULES_SCAN_CONNECTIONS at a time; the rules that read their flags run after them all.
     lock = held_rule_lock("document.expired")
     try:
         worker = processes.worker()
         rules_daily_scan.apply_async(queue=processes.queue)
         wait_for(waiting_on_advisory_lock, "the scan to reach document.expired", processes)
-        # Mid-scan: the first two rules have committed, the rest have not run.
-        before = open_counts()
-        assert before["permit.expiring"] == expected["permit.expiring"]
-        assert before["permit.overstay"] == expected["permit.overstay"]
-        assert before["document.expired"] == before["sighting.unregistered"] == 0
+        # Mid-scan: the first two rules commit (the other connection may go on with the next
+        # ones), document.expired waits, and the rules that read the others' flags cannot run.
+        before = wait_for(
+            lambda: (
+                (counts := open_counts())["permit.overstay"] == expected["permit.overstay"]
+                and counts["permit.expiring"] == expected["permit.expiring"]
+                and counts
+            ),
+            "the first two rules to commit",
+            processes,
+        )
+        assert waiting_on_advisory_lock()
+        assert before["document.expired"] == before["sponsor.repeated_violations"] == 0
 
         if kill == "whole worker":
             # Main process and pool child at once (a crash, an OOM kill of the container): the
