@@ -216,10 +216,11 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001", "drf_spectacular.W001"]
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Argon2id first (new and re-hashed passwords); the others only read hashes made before it.
+# Argon2id first (new and re-hashed passwords), with OWASP's parameters (accounts.hashers); the
+# others only read hashes made before it.
 # https://docs.djangoproject.com/en/stable/topics/auth/passwords/#using-argon2-with-django
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

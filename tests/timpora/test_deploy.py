@@ -234,7 +234,7 @@ def test_production_settings_turn_on_secure_cookies_hsts_csp_and_short_sessions(
         "TWO_FACTOR_ENFORCED = True",
     ):
         assert line in out, line
-    assert "Argon2PasswordHasher" in out.split("PASSWORD_HASHERS = ")[1].split("\n")[0]
+    assert "Argon2idHasher" in out.split("PASSWORD_HASHERS = ")[1].split("\n")[0]
     csp = next(line for line in out.splitlines() if line.startswith("SECURE_CSP = "))
     assert "'script-src': [<CSP.SELF" in csp and "'style-src': [<CSP.SELF" in csp
     assert "unsafe-inline" not in csp
