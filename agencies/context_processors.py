@@ -4,7 +4,7 @@ unread notification count as ``unread_notifications``."""
 from django.utils.functional import SimpleLazyObject
 
 from .access import access_for
-from .selectors import notifications_unread_count
+from .selectors import UNREAD_BADGE_CAP, notifications_unread_count
 
 
 def access(request):
@@ -12,8 +12,12 @@ def access(request):
 
 
 def notifications(request):
-    """The unread count of the bell in the top bar, counted only if the page shows it."""
+    """The unread count of the bell in the top bar (up to ``unread_badge_cap``, then "99+"),
+    counted only if the page shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user))}
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user)),
+        "unread_badge_cap": UNREAD_BADGE_CAP,
+    }

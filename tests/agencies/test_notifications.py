@@ -157,3 +157,13 @@ def test_an_access_decision_reaches_the_requester_in_the_centre(
     client.cookies["django_language"] = "en"
     english = client.get(reverse("notification-list")).content.decode()
     assert "Your access request was declined" in english
+
+
+def test_bell_counts_up_to_99_then_shows_99_plus(client, polres_officer):
+    send(polres_officer, 99)
+    client.force_login(polres_officer)
+    assert bell_count(client.get(reverse("home"))) == "99"
+    send(polres_officer, 2)
+    body = client.get(reverse("home")).content.decode()
+    assert bell_count(client.get(reverse("home"))) == "99+"
+    assert "Lebih dari 99 pemberitahuan belum dibaca" in body
