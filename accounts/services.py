@@ -5,6 +5,8 @@ Each service runs in one transaction.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -67,16 +69,19 @@ def backup_codes_generate(*, user) -> list[str]:
 
 
 def user_sessions_end(*, user_id: int) -> int:
-    """Delete every live session of the user (database sessions); returns how many.
+    """Delete every live session of the user; returns how many.
 
-    Sessions are keyed by a random id, not by user, so the live ones are decoded; with the
-    30-minute idle limit there are few.
+    Sessions are keyed by a random id, not by user, so the live ones (in the database, which
+    holds every session; the cache only copies them) are decoded; with the 30-minute idle limit
+    there are few. Each is deleted through the session engine, so its cached copy goes too.
     """
     ended = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user_id):
             ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in ended:
+        store(session_key=key).delete()
     return len(ended)
 
 

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHE_PREFIX
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.services import user_deactivate
@@ -69,6 +71,9 @@ def test_deactivating_an_account_ends_all_its_sessions(officer, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         user_deactivate(user=officer)
     assert Session.objects.count() == 1
+    # Sessions are read from the cache in front of the database: their copies went too.
+    for client in (phone, desk):
+        assert cache.get(CACHE_PREFIX + client.cookies["sessionid"].value) is None
     assert not _signed_in(phone) and not _signed_in(desk)
     assert _signed_in(bystander)
 
