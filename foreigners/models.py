@@ -399,7 +399,10 @@ class StayPermit(TimestampedModel):
                 models.F("valid_until").desc(),
                 models.F("id").desc(),
                 include=["valid_from", "kind", "number", "visa_index", "sponsor"],
-                condition=Q(kind__in=["ITK", "ITAS", "ITAP"]) & ~Q(status="cancelled"),
+                # Spelled as ORs: an IN list deparses differently once re-created from its own
+                # definition (the bulk loader drops and restores indexes by definition).
+                condition=(Q(kind="ITK") | Q(kind="ITAS") | Q(kind="ITAP"))
+                & ~Q(status="cancelled"),
                 name="permit_coverage_idx",
             ),
         ]

@@ -20,7 +20,9 @@ class Migration(migrations.Migration):
                 models.F("foreigner"),
                 models.OrderBy(models.F("valid_until"), descending=True),
                 models.OrderBy(models.F("id"), descending=True),
-                condition=models.Q(kind__in=["ITK", "ITAS", "ITAP"])
+                condition=(
+                    models.Q(kind="ITK") | models.Q(kind="ITAS") | models.Q(kind="ITAP")
+                )
                 & ~models.Q(status="cancelled"),
                 include=("valid_from", "kind", "number", "visa_index", "sponsor"),
                 name="permit_coverage_idx",
