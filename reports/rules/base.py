@@ -12,8 +12,8 @@ A rule only says *which subjects are in violation today* (one SQL query, one row
 3. ``UPDATE … WHERE NOT EXISTS (candidate)`` closes, with a reason, the open flags whose
    condition has cleared.
 
-A rule with no open flag in scope (a first scan, a new rule) has nothing to compare or close:
-its candidates open from one ``INSERT … SELECT`` of its query.
+A rule with no open flag at all (a first scan, a new rule) has nothing to compare or close: its
+candidates open from one ``INSERT … SELECT`` of its query.
 
 Runs of one rule are serialised by a transaction-scoped advisory lock, so a full scan and a
 sighting-scoped run never see each other half done. Nothing is loaded into Python but counts.
@@ -230,13 +230,15 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
         _lock(cursor, rule.code)
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM reports_flag f WHERE f.rule = %s"
-            f" AND f.state IN {OPEN_STATES_SQL} AND {scope_sql})",
-            [rule.code, *scope_params],
+            f" AND f.state IN {OPEN_STATES_SQL})",
+            [rule.code],
         )
         if not cursor.fetchone()[0]:
-            # Nothing open to compare with or close (a first scan, a new rule, the first flag
-            # of a sighting): every candidate opens, from one evaluation of the rule's query
-            # and one INSERT. A first national scan evaluated each query twice otherwise.
+            # No flag of the rule is open anywhere (a first scan, a new rule): nothing to
+            # compare with or close, and no open flag a candidate could meet, so every
+            # candidate opens, from one evaluation of the rule's query and one INSERT. A first
+            # national scan evaluated each query twice otherwise. (Runs of the rule are
+            # serialised by its lock; a duplicate subject breaks the unique index, loudly.)
             cursor.execute(
                 f"""
                 WITH up AS ({_INSERT_FLAGS} FROM ({sql}) AS q RETURNING reports_flag.subject_id)
