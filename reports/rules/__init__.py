@@ -105,8 +105,8 @@ def rules_run(
     In a dry run, a rule that reads other rules' flags sees the flags already in the database
     (the dry runs before it wrote nothing).
 
-    ``connections`` (default ``settings.RULES_SCAN_CONNECTIONS``): how many rules run at once,
-    each on its own database connection, so a full scan uses every core the database has (the
+    ``connections`` (default ``settings.RULES_SCAN_CONNECTIONS``): how many rules of a full scan
+    run at once, each on its own database connection, so it uses every core the database has (the
     rules are independent: each has its own transaction, lock, temporary tables and flags).
     The rules that read other rules' flags run after all of those, one at a time. Inside a
     transaction everything runs here, on this connection: another one would not see what the
@@ -118,7 +118,9 @@ def rules_run(
         rules = [r for r in rules if r.sighting_scoped]
     workers = settings.RULES_SCAN_CONNECTIONS if connections is None else connections
     independent = [r for r in rules if not r.reads_flags]
-    if workers <= 1 or len(independent) <= 1 or connection.in_atomic_block:
+    # A run for a few sightings takes milliseconds: not worth a connection of its own per rule.
+    scoped = sighting_ids is not None
+    if workers <= 1 or len(independent) <= 1 or scoped or connection.in_atomic_block:
         return [rule_run(rule, ctx=ctx, dry_run=dry_run) for rule in rules]
 
     def run_alone(rule: Rule) -> RuleResult:
