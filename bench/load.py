@@ -19,10 +19,11 @@ Usage (``suite.py`` runs it last; on its own)::
    load test measures that steady state, not the first request of an agency after a restart
    (``--no-warm`` measures that instead; suite.py prints the dashboard's first request apart).
 4. Runs ``locust --headless`` with ``--users`` officers spawned at ``--spawn-rate`` per second
-   for ``--seconds`` (sign-in included), sampling the RSS of every gunicorn worker and of the
-   Celery worker each second.
-5. Prints requests/s, p50/p95/p99 per endpoint and the error count; ``--json`` writes the totals
-   for ``suite.py``. Stops what it started and deletes the sightings the accounts submitted.
+   for ``--seconds`` (sign-in included), sampling each second the RSS and CPU time of the
+   gunicorn workers, PostgreSQL, the Celery worker and locust.
+5. Prints requests/s, p50/p95/p99 per endpoint, the error count, and the CPU time each of those
+   used, in all and per request; ``--json`` writes the totals for ``suite.py``. Stops what it
+   started and deletes the sightings the accounts submitted.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ from agencies.access import access_changed, access_for  # noqa: E402
 from agencies.models import Region  # noqa: E402
 
 MARK = "BENCH-LOAD"
+# The process groups sampled during the run (Sampler), as the summary names them.
+WEB, CELERY = "web workers", "Celery worker"
 BIN = Path(sys.executable).parent
 
 
@@ -216,35 +219,31 @@ def postgres_pids() -> list[int]:
 
 
 class Sampler(threading.Thread):
-    """Each second: the largest RSS seen of each process group (gunicorn workers, Celery), and
-    the CPU time each group's processes used since they were first seen (where the two cores
-    went: web workers, PostgreSQL, Celery, the load generator)."""
+    """Each second, for each process group (web workers, PostgreSQL, Celery, the load
+    generator): the largest RSS of one of its processes, and the CPU time its processes used
+    since they were first seen — where the machine's cores went."""
 
-    def __init__(self, groups: dict, cpu_groups: dict):
+    def __init__(self, groups: dict):
         super().__init__(daemon=True)
         self.groups = groups
-        self.cpu_groups = cpu_groups
-        self.peak = {name: 0.0 for name in groups}
-        self.first = {}
-        self.cpu_first: dict[str, dict[int, float]] = {name: {} for name in cpu_groups}
-        self.cpu_last: dict[str, dict[int, float]] = {name: {} for name in cpu_groups}
-        self.machine_first = machine_busy_seconds()
-        self.machine_last = self.machine_first
+        self.peak = dict.fromkeys(groups, 0.0)
+        self.first: dict[str, float] = {}
+        self.cpu_first: dict[str, dict[int, float]] = {name: {} for name in groups}
+        self.cpu_last: dict[str, dict[int, float]] = {name: {} for name in groups}
+        self.machine_first = self.machine_last = machine_busy_seconds()
         self.stop = threading.Event()
 
     def run(self):
         while not self.stop.wait(1.0):
             for name, pids in self.groups.items():
                 for pid in pids():
-                    value = rss_mb(pid)
-                    self.first.setdefault(name, value)
-                    self.peak[name] = max(self.peak[name], value)
-            for name, pids in self.cpu_groups.items():
-                for pid in pids():
-                    value = cpu_seconds(pid)
-                    if value is not None:
-                        self.cpu_first[name].setdefault(pid, value)
-                        self.cpu_last[name][pid] = value
+                    rss = rss_mb(pid)
+                    self.first.setdefault(name, rss)
+                    self.peak[name] = max(self.peak[name], rss)
+                    cpu = cpu_seconds(pid)
+                    if cpu is not None:
+                        self.cpu_first[name].setdefault(pid, cpu)
+                        self.cpu_last[name][pid] = cpu
             self.machine_last = machine_busy_seconds()
 
     def cpu(self) -> dict[str, float]:
@@ -255,10 +254,11 @@ class Sampler(threading.Thread):
         }
 
     def machine(self) -> tuple[float, float]:
-        """(busy CPU seconds, wall seconds) of the machine over the run."""
-        busy = self.machine_last[0] - self.machine_first[0]
-        total = self.machine_last[1] - self.machine_first[1]
-        return busy, total / (os.cpu_count() or 1)
+        """(busy, available) CPU seconds of the whole machine over the run."""
+        return (
+            self.machine_last[0] - self.machine_first[0],
+            self.machine_last[1] - self.machine_first[1],
+        )
 
 
 def wait_healthy(url: str, seconds: float = 60) -> None:
@@ -376,15 +376,11 @@ def main() -> int:
         started.append(locust)
         sampler = Sampler(
             {
-                "web": lambda: children(gunicorn.pid),
-                "celery": lambda: [worker.pid, *children(worker.pid)],
-            },
-            {
-                "web workers": lambda: children(gunicorn.pid),
+                WEB: lambda: children(gunicorn.pid),
                 "PostgreSQL": postgres_pids,
-                "Celery worker": lambda: [worker.pid, *children(worker.pid)],
+                CELERY: lambda: [worker.pid, *children(worker.pid)],
                 "load generator": lambda: [locust.pid, *children(locust.pid)],
-            },
+            }
         )
         sampler.start()
         print(
@@ -421,15 +417,16 @@ def main() -> int:
             f"{float(row['Max Response Time']):>7.0f}"
         )
     print(
-        f"web worker RSS max {sampler.peak['web']:.0f} MB (first {sampler.first.get('web', 0):.0f});"
-        f" Celery worker RSS max {sampler.peak['celery']:.0f} MB"
+        f"web worker RSS max {sampler.peak[WEB]:.0f} MB (first {sampler.first.get(WEB, 0):.0f});"
+        f" Celery worker RSS max {sampler.peak[CELERY]:.0f} MB"
     )
-    busy, wall = sampler.machine()
+    total = next(r for r in stats if r["Name"] == "Aggregated")
+    requests = int(total["Request Count"]) or 1
+    busy, available = sampler.machine()
     cpu = sampler.cpu()
-    requests = int(next(r for r in stats if r["Name"] == "Aggregated")["Request Count"]) or 1
     print(
-        f"CPU over the run: the machine {busy:.0f} s busy of {wall * (os.cpu_count() or 1):.0f} s"
-        f" ({os.cpu_count()} cores × {wall:.0f} s);"
+        f"CPU over the run: the machine {busy:.0f} s busy of {available:.0f} s"
+        f" ({os.cpu_count()} cores);"
         + "".join(f" {name} {seconds:.0f} s" for name, seconds in cpu.items())
         + f"; per request: {busy / requests * 1000:.1f} ms of CPU in all,"
         + "".join(f" {name} {seconds / requests * 1000:.1f}" for name, seconds in cpu.items())
@@ -441,7 +438,6 @@ def main() -> int:
                 print(
                     f"  error: {row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}"
                 )
-    total = next(r for r in stats if r["Name"] == "Aggregated")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -449,8 +445,8 @@ def main() -> int:
                     "users": args.users,
                     "seconds": args.seconds,
                     "web_workers": args.workers,
-                    "web_rss_max_mb": round(sampler.peak["web"], 1),
-                    "celery_rss_max_mb": round(sampler.peak["celery"], 1),
+                    "web_rss_max_mb": round(sampler.peak[WEB], 1),
+                    "celery_rss_max_mb": round(sampler.peak[CELERY], 1),
                     "cpu_seconds": {name: round(v, 1) for name, v in cpu.items()},
                     "machine_busy_seconds": round(busy, 1),
                     "total": {
