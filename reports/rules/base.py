@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -165,15 +166,16 @@ _INSERT_FLAGS = """
            %(_now)s, %(_now)s, '', 0"""
 
 
-def _hash_memory(cursor, *, on: bool = True) -> None:
+@contextmanager
+def _hash_memory(cursor):
     """The memory of the statements that compare a rule's candidates with its open flags (half
     a million rows each for the largest rules): with the default 4 MB their hashes spilled to
     disk in batches. Not for the rule's own query, where more memory made the planner hash
-    whole tables instead of probing an index (a rule of 3,576 flags went from 0.3 to 0.5 s)."""
-    if on:
-        cursor.execute(f"SET LOCAL work_mem = '{RULE_WORK_MEM}'")
-    else:
-        cursor.execute("RESET work_mem")
+    whole tables instead of probing an index (a rule of 3,576 flags went from 0.3 to 0.5 s).
+    (On an error the transaction rolls back, and the setting with it.)"""
+    cursor.execute(f"SET LOCAL work_mem = '{RULE_WORK_MEM}'")
+    yield
+    cursor.execute("RESET work_mem")
 
 
 def _history_context(cursor, code: str) -> None:
@@ -271,24 +273,23 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
 
         # Re-grade only on a change of severity, routing, version or links: the reason and
         # evidence are kept as of that moment, so a steady daily scan writes nothing.
-        _hash_memory(cursor)
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE {CHANGES_TABLE} ON COMMIT DROP AS
-            SELECT c.subject_id FROM {CANDIDATES_TABLE} c
-            WHERE NOT EXISTS (
-                SELECT 1 FROM reports_flag f
-                WHERE {open_flag}
-                  AND (f.severity, f.rule_version, f.routed_to, f.foreigner_id, f.permit_id,
-                       f.document_id, f.sighting_id)
-                      IS NOT DISTINCT FROM
-                      (c.severity, %(_version)s::smallint, c.routed_to, c.foreigner_id,
-                       c.permit_id, c.document_id, c.sighting_id))
-            """,
-            keys,
-        )
-        changed = cursor.rowcount
-        _hash_memory(cursor, on=False)
+        with _hash_memory(cursor):
+            cursor.execute(
+                f"""
+                CREATE TEMP TABLE {CHANGES_TABLE} ON COMMIT DROP AS
+                SELECT c.subject_id FROM {CANDIDATES_TABLE} c
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM reports_flag f
+                    WHERE {open_flag}
+                      AND (f.severity, f.rule_version, f.routed_to, f.foreigner_id, f.permit_id,
+                           f.document_id, f.sighting_id)
+                          IS NOT DISTINCT FROM
+                          (c.severity, %(_version)s::smallint, c.routed_to, c.foreigner_id,
+                           c.permit_id, c.document_id, c.sighting_id))
+                """,
+                keys,
+            )
+            changed = cursor.rowcount
         if changed:
             cursor.execute(
                 f"""
@@ -330,49 +331,50 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             result.opened, result.escalated, result.regraded = opened, escalated, regraded
             result.opened_sample = sample or []
 
-        _hash_memory(cursor)
-        cursor.execute(
-            f"""
-            -- Found from the covering unique index alone (MATERIALIZED: inlined, the planner
-            -- joined the whole table twice); only the rows that close are read.
-            -- A flag of another subject type was opened by an earlier version of the rule
-            -- (overstay was per permit before version 2): it closes, its successor is open.
-            -- Two branches, not one OR: a NOT EXISTS under an OR stays a subplan probed once
-            -- per open flag (half a million probes of the candidates, each visiting the
-            -- temporary table's heap); alone it is one hashed anti-join.
-            WITH gone AS MATERIALIZED (
-                SELECT f.id FROM reports_flag f
-                WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
-                  AND f.subject_type <> %s
-                UNION ALL
-                SELECT f.id FROM reports_flag f
-                WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
-                  AND f.subject_type = %s
-                  AND NOT EXISTS (
-                      SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
-                  )
-            ), closed AS (
-                UPDATE reports_flag f
-                SET state = 'closed', closed_at = %s, updated_at = %s, close_reason = {reason_sql}
-                FROM gone WHERE f.id = gone.id
-                RETURNING f.subject_id
+        with _hash_memory(cursor):
+            cursor.execute(
+                f"""
+                -- Found from the covering unique index alone (MATERIALIZED: inlined, the planner
+                -- joined the whole table twice); only the rows that close are read.
+                -- A flag of another subject type was opened by an earlier version of the rule
+                -- (overstay was per permit before version 2): it closes, its successor is open.
+                -- Two branches, not one OR: a NOT EXISTS under an OR stays a subplan probed once
+                -- per open flag (half a million probes of the candidates, each visiting the
+                -- temporary table's heap); alone it is one hashed anti-join.
+                WITH gone AS MATERIALIZED (
+                    SELECT f.id FROM reports_flag f
+                    WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
+                      AND f.subject_type <> %s
+                    UNION ALL
+                    SELECT f.id FROM reports_flag f
+                    WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
+                      AND f.subject_type = %s
+                      AND NOT EXISTS (
+                          SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
+                      )
+                ), closed AS (
+                    UPDATE reports_flag f
+                    SET state = 'closed', closed_at = %s, updated_at = %s,
+                        close_reason = {reason_sql}
+                    FROM gone WHERE f.id = gone.id
+                    RETURNING f.subject_id
+                )
+                SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
+                FROM closed
+                """,
+                [
+                    rule.code,
+                    *scope_params,
+                    rule.subject_type,
+                    rule.code,
+                    *scope_params,
+                    rule.subject_type,
+                    ctx.now,
+                    ctx.now,
+                    *reason_params,
+                ],
             )
-            SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
-            FROM closed
-            """,
-            [
-                rule.code,
-                *scope_params,
-                rule.subject_type,
-                rule.code,
-                *scope_params,
-                rule.subject_type,
-                ctx.now,
-                ctx.now,
-                *reason_params,
-            ],
-        )
-        result.closed, closed_sample = cursor.fetchone()
+            result.closed, closed_sample = cursor.fetchone()
         result.closed_sample = closed_sample or []
         cursor.execute(f"DROP TABLE {CANDIDATES_TABLE}, {CHANGES_TABLE}")
         if dry_run:
