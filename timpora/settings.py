@@ -474,9 +474,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The outbox sweep (reports.outbox) runs sighting rules the broker never delivered: every
-# minute, for rows older than the grace period (younger ones are normally in flight). The fault
-# tests shorten both to watch a sweep happen.
 # How long the supervisor dashboard's figures are kept (issue 14: at most 5 minutes), one entry
 # per access (reports.dashboard_cache); 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=300), 300)
@@ -487,6 +484,9 @@ DASHBOARD_REFRESH_SECONDS = env.float("DASHBOARD_REFRESH_SECONDS", default=240.0
 # How many rules the daily scan runs at once, each on its own database connection (the rules
 # are independent; reports.rules.rules_run): one per core of the database server.
 RULES_SCAN_CONNECTIONS = max(1, env.int("RULES_SCAN_CONNECTIONS", default=2))
+# The outbox sweep (reports.outbox) runs sighting rules the broker never delivered: every
+# minute, for rows older than the grace period (younger ones are normally in flight). The fault
+# tests shorten both to watch a sweep happen.
 SIGHTING_OUTBOX_SWEEP_SECONDS = env.float("SIGHTING_OUTBOX_SWEEP_SECONDS", default=60.0)
 SIGHTING_OUTBOX_GRACE_SECONDS = env.int("SIGHTING_OUTBOX_GRACE_SECONDS", default=30)
 # Tasks between agencies: the assignee is reminded this many days before the due date.
