@@ -98,6 +98,7 @@ class Sighting(models.Model):
         null=True,
         blank=True,
         related_name="sightings",
+        db_index=False,  # sighting_person_idx leads with it
     )
     apparent_nationality = models.CharField(
         _("apparent nationality"),
