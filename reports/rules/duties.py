@@ -66,17 +66,22 @@ class ResidenceUnreported(Rule):
                                       'residence_missing', m.no_residence,
                                       'sktt_missing', m.no_sktt) AS evidence
             FROM {islands} i
+            -- Each looked up once per person: as NOT EXISTS in a lateral select list, the
+            -- planner copied the lookups into every expression that names them (six times).
+            LEFT JOIN LATERAL (
+                SELECT TRUE AS found FROM foreigners_residence r
+                WHERE r.foreigner_id = i.foreigner_id
+                  AND (r.to_date IS NULL OR r.to_date >= %(today)s::date)
+                LIMIT 1
+            ) residence ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT TRUE AS found FROM foreigners_sktt k
+                WHERE k.foreigner_id = i.foreigner_id
+                  AND (k.issued_on >= i.covered_from OR k.valid_until >= %(today)s::date)
+                LIMIT 1
+            ) sktt ON TRUE
             CROSS JOIN LATERAL (
-                SELECT NOT EXISTS (
-                           SELECT 1 FROM foreigners_residence r
-                           WHERE r.foreigner_id = i.foreigner_id
-                             AND (r.to_date IS NULL OR r.to_date >= %(today)s::date))
-                         AS no_residence,
-                       NOT EXISTS (
-                           SELECT 1 FROM foreigners_sktt k
-                           WHERE k.foreigner_id = i.foreigner_id
-                             AND (k.issued_on >= i.covered_from
-                                  OR k.valid_until >= %(today)s::date)) AS no_sktt
+                SELECT residence.found IS NULL AS no_residence, sktt.found IS NULL AS no_sktt
             ) m
             WHERE i.covered_from <= %(today)s::date AND i.covered_until >= %(today)s::date
               AND %(today)s::date > i.covered_from + %(days)s::int
@@ -280,14 +285,23 @@ class EntryWithoutPermit(Rule):
                      || ', but no stay permit is recorded for this stay. Check and record the '
                      || 'permit (' || %(cite_en)s || ').' AS reason_en,
                    jsonb_build_object('entered_on', m.occurred_on) AS evidence
-            FROM foreigners_movement m
-            WHERE m.kind = 'entry' AND m.visa_kind <> 'limited_stay'
-              AND %(today)s::date - m.occurred_on > %(grace)s
-              AND {present_since("m.foreigner_id", "m.occurred_on", "%(today)s::date")}
-              AND NOT EXISTS (
-                  SELECT 1 FROM foreigners_staypermit p
-                  WHERE p.foreigner_id = m.foreigner_id AND p.status <> 'cancelled'
-                    AND p.valid_until >= m.occurred_on AND p.valid_from <= %(today)s::date)
+            FROM (
+                -- The entries with no permit first (a probe of the permit index each), then
+                -- whether the person is still here: left to itself the planner asked the
+                -- second of every entry, half a million movement lookups to find none.
+                WITH unpermitted AS MATERIALIZED (
+                    SELECT m.* FROM foreigners_movement m
+                    WHERE m.kind = 'entry' AND m.visa_kind <> 'limited_stay'
+                      AND %(today)s::date - m.occurred_on > %(grace)s
+                      AND NOT EXISTS (
+                          SELECT 1 FROM foreigners_staypermit p
+                          WHERE p.foreigner_id = m.foreigner_id AND p.status <> 'cancelled'
+                            AND p.valid_until >= m.occurred_on
+                            AND p.valid_from <= %(today)s::date)
+                )
+                SELECT * FROM unpermitted
+            ) m
+            WHERE {present_since("m.foreigner_id", "m.occurred_on", "%(today)s::date")}
         """
         return sql, {
             **self.cite_params(),
