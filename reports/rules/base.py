@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -34,10 +33,8 @@ from ..models import Flag, RuleSettings
 from .citations import Citation, citations_text
 
 OPEN_STATES_SQL = "('open', 'acknowledged')"
-CANDIDATES_TABLE = "_rule_candidates"
-CHANGES_TABLE = "_rule_changes"
+DIFF_TABLE = "_rule_diff"
 SAMPLE_SIZE = 10
-RULE_WORK_MEM = "64MB"
 
 # Columns every rule's candidate query returns, in this order.
 CANDIDATE_COLUMNS = (
@@ -134,11 +131,12 @@ class Rule:
         named parameters (``%(name)s``; names starting with ``_`` are the runner's)."""
         raise NotImplementedError
 
-    def flag_scope(self, ctx: RuleContext) -> tuple[str, list]:
-        """Which open flags (alias ``f``) this run may close: all, or those of the scope."""
+    def flag_scope(self, ctx: RuleContext) -> tuple[str, dict]:
+        """Which open flags (alias ``f``) this run may close: all, or those of the scope; with
+        named parameters, as :meth:`candidates`."""
         if ctx.sighting_ids is None:
-            return "TRUE", []
-        return "f.sighting_id = ANY(%s::bigint[])", [ctx.sighting_ids]
+            return "TRUE", {}
+        return "f.sighting_id = ANY(%(_scope_ids)s::bigint[])", {"_scope_ids": ctx.sighting_ids}
 
     def close_reason(self, ctx: RuleContext) -> tuple[str, list]:
         """SQL expression (alias ``f``) giving why a flag closed; rules refine it."""
@@ -166,18 +164,6 @@ _INSERT_FLAGS = """
            %(_now)s, %(_now)s, '', 0"""
 
 
-@contextmanager
-def _hash_memory(cursor):
-    """The memory of the statements that compare a rule's candidates with its open flags (half
-    a million rows each for the largest rules): with the default 4 MB their hashes spilled to
-    disk in batches. Not for the rule's own query, where more memory made the planner hash
-    whole tables instead of probing an index (a rule of 3,576 flags went from 0.3 to 0.5 s).
-    (On an error the transaction rolls back, and the setting with it.)"""
-    cursor.execute(f"SET LOCAL work_mem = '{RULE_WORK_MEM}'")
-    yield
-    cursor.execute("RESET work_mem")
-
-
 def _history_context(cursor, code: str) -> None:
     """Name the rule as the source of the flag writes in their history, unless a request's or
     a worker task's context already does (``run_rules`` and other callers outside both have
@@ -202,13 +188,14 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
     again with the same data changes nothing. ``dry_run`` computes the same counts and rolls
     back.
 
-    Steps: (1) the candidates' keys, severity and routing — not their reason texts — go into a
-    temporary table; (2) the subjects whose open flag is missing or differs go into a second
-    one; (3) only for those is the rule's full query (reasons, evidence) evaluated and upserted;
-    (4) open flags of subjects no longer in the candidates close. A steady night, where little
+    Steps: (1) the candidates' keys, severity and routing — not their reason texts — are
+    compared with the open flags in one full join, and what differs goes into a temporary
+    table; (2) only for those subjects is the rule's full query (reasons, evidence) evaluated
+    and upserted; (3) the open flags without a candidate close. A steady night, where little
     changes, thus costs about the candidate query itself. Each statement sees the data as of its
-    own start: a subject that stops qualifying between (1) and (3) is neither opened nor closed
-    until the next run.
+    own start: a subject that stops qualifying between (1) and (2) is neither opened nor closed
+    until the next run. With no flag of the rule open anywhere, the candidates open from one
+    ``INSERT … SELECT``.
     """
     result = RuleResult(rule=rule.code)
     sql, params = rule.candidates(ctx)
@@ -221,8 +208,6 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
         _stype=rule.subject_type,
         _now=ctx.now,
     )
-    open_flag = f"""f.rule = %(_rule)s AND f.subject_type = %(_stype)s
-        AND f.state IN {OPEN_STATES_SQL} AND f.subject_id = c.subject_id"""
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compiling costs ~0.4 s per statement and a run is a few short-lived statements:
         # on the national dataset it made the daily scan half again as slow. (Set here too so
@@ -255,131 +240,116 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             if dry_run:
                 transaction.set_rollback(True)
             return result
-        cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES_TABLE}, {CHANGES_TABLE}")
-        # The planner leaves out the reason and evidence expressions nobody reads here.
+        # One pass compares the candidates with the open flags: a hashed full join on the
+        # subject keeps only what differs — a candidate without an open flag (opens), a flag
+        # without its candidate (closes), or both where the severity, routing, version or links
+        # changed (re-grades). The reason and evidence are kept as of that moment, so a steady
+        # daily scan writes nothing; the planner leaves out their expressions here. (Before, the
+        # candidates went into an indexed, analysed temporary table and were compared twice:
+        # twice the time for half a million unchanged flags.) A flag of another subject type
+        # was opened by an earlier version of the rule (overstay was per permit before version
+        # 2): it matches nothing and closes, and its successor opens.
+        cursor.execute(f"DROP TABLE IF EXISTS {DIFF_TABLE}")
         cursor.execute(
-            f"CREATE TEMP TABLE {CANDIDATES_TABLE} ON COMMIT DROP AS "
-            f"SELECT {', '.join(KEY_COLUMNS)} FROM ({sql}) AS q",
-            params,
+            f"""
+            CREATE TEMP TABLE {DIFF_TABLE} ON COMMIT DROP AS
+            WITH c AS MATERIALIZED (
+                SELECT {", ".join(KEY_COLUMNS)}, %(_stype)s::varchar AS subject_type
+                FROM ({sql}) AS q
+            )
+            SELECT c.subject_id, f.id AS flag_id
+            FROM c
+            FULL JOIN (
+                SELECT f.id, f.subject_type, f.subject_id, f.severity, f.rule_version,
+                       f.routed_to, f.foreigner_id, f.permit_id, f.document_id, f.sighting_id
+                FROM reports_flag f
+                WHERE f.rule = %(_rule)s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
+            ) f ON f.subject_type = c.subject_type AND f.subject_id = c.subject_id
+            WHERE c.subject_id IS NULL OR f.id IS NULL
+               OR (f.severity, f.rule_version, f.routed_to, f.foreigner_id, f.permit_id,
+                   f.document_id, f.sighting_id)
+                  IS DISTINCT FROM
+                  (c.severity, %(_version)s::smallint, c.routed_to, c.foreigner_id,
+                   c.permit_id, c.document_id, c.sighting_id)
+            """,
+            {**keys, **scope_params},
         )
-        result.candidates = cursor.rowcount
-        # Unique: one row per subject is the contract of Rule.candidates. Without the index the
-        # planner, misled by flags just written in this transaction, scanned the candidates once
-        # per open flag (seconds for 10,000 flags).
-        cursor.execute(f"CREATE UNIQUE INDEX ON {CANDIDATES_TABLE} (subject_id)")
-        if ctx.sighting_ids is None:
-            # A full scan can hold hundreds of thousands of rows: give the planner statistics.
-            cursor.execute(f"ANALYZE {CANDIDATES_TABLE}")
-
-        # Re-grade only on a change of severity, routing, version or links: the reason and
-        # evidence are kept as of that moment, so a steady daily scan writes nothing.
-        with _hash_memory(cursor):
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE {CHANGES_TABLE} ON COMMIT DROP AS
-                SELECT c.subject_id FROM {CANDIDATES_TABLE} c
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM reports_flag f
-                    WHERE {open_flag}
-                      AND (f.severity, f.rule_version, f.routed_to, f.foreigner_id, f.permit_id,
-                           f.document_id, f.sighting_id)
-                          IS NOT DISTINCT FROM
-                          (c.severity, %(_version)s::smallint, c.routed_to, c.foreigner_id,
-                           c.permit_id, c.document_id, c.sighting_id))
-                """,
-                keys,
-            )
-            changed = cursor.rowcount
-        if changed:
-            cursor.execute(
-                f"""
-                WITH old AS (
-                    SELECT f.id, f.severity
-                    FROM reports_flag f JOIN {CHANGES_TABLE} c ON {open_flag}
-                ), up AS (
-                    {_INSERT_FLAGS}
-                    FROM ({sql}) AS q
-                    WHERE q.subject_id IN (SELECT subject_id FROM {CHANGES_TABLE})
-                    ON CONFLICT (rule, subject_type, subject_id)
-                        WHERE state IN {OPEN_STATES_SQL}
-                    DO UPDATE SET
-                        severity = EXCLUDED.severity,
-                        rule_version = EXCLUDED.rule_version,
-                        routed_to = EXCLUDED.routed_to,
-                        foreigner_id = EXCLUDED.foreigner_id,
-                        permit_id = EXCLUDED.permit_id,
-                        document_id = EXCLUDED.document_id,
-                        sighting_id = EXCLUDED.sighting_id,
-                        reason = EXCLUDED.reason,
-                        reason_en = EXCLUDED.reason_en,
-                        evidence = EXCLUDED.evidence,
-                        updated_at = EXCLUDED.updated_at
-                    RETURNING reports_flag.id, reports_flag.subject_id, reports_flag.severity,
-                              (xmax = 0) AS inserted
-                )
-                SELECT
-                    count(*) FILTER (WHERE up.inserted),
-                    count(*) FILTER (WHERE NOT up.inserted AND up.severity > old.severity),
-                    count(*) FILTER (WHERE NOT up.inserted),
-                    (array_agg(up.subject_id ORDER BY up.subject_id)
-                        FILTER (WHERE up.inserted))[1:{SAMPLE_SIZE}]
-                FROM up LEFT JOIN old ON old.id = up.id
-                """,
-                keys,
-            )
-            opened, escalated, regraded, sample = cursor.fetchone()
-            result.opened, result.escalated, result.regraded = opened, escalated, regraded
-            result.opened_sample = sample or []
-
-        with _hash_memory(cursor):
-            cursor.execute(
-                f"""
-                -- Found from the covering unique index alone (MATERIALIZED: inlined, the planner
-                -- joined the whole table twice); only the rows that close are read.
-                -- A flag of another subject type was opened by an earlier version of the rule
-                -- (overstay was per permit before version 2): it closes, its successor is open.
-                -- Two branches, not one OR: a NOT EXISTS under an OR stays a subplan probed once
-                -- per open flag (half a million probes of the candidates, each visiting the
-                -- temporary table's heap); alone it is one hashed anti-join.
-                WITH gone AS MATERIALIZED (
-                    SELECT f.id FROM reports_flag f
-                    WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
-                      AND f.subject_type <> %s
-                    UNION ALL
-                    SELECT f.id FROM reports_flag f
-                    WHERE f.rule = %s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
-                      AND f.subject_type = %s
-                      AND NOT EXISTS (
-                          SELECT 1 FROM {CANDIDATES_TABLE} c WHERE c.subject_id = f.subject_id
-                      )
-                ), closed AS (
-                    UPDATE reports_flag f
-                    SET state = 'closed', closed_at = %s, updated_at = %s,
-                        close_reason = {reason_sql}
-                    FROM gone WHERE f.id = gone.id
-                    RETURNING f.subject_id
-                )
-                SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
-                FROM closed
-                """,
-                [
-                    rule.code,
-                    *scope_params,
-                    rule.subject_type,
-                    rule.code,
-                    *scope_params,
-                    rule.subject_type,
-                    ctx.now,
-                    ctx.now,
-                    *reason_params,
-                ],
-            )
-            result.closed, closed_sample = cursor.fetchone()
-        result.closed_sample = closed_sample or []
-        cursor.execute(f"DROP TABLE {CANDIDATES_TABLE}, {CHANGES_TABLE}")
+        if cursor.rowcount:
+            _apply_diff(cursor, sql, keys, reason_sql, reason_params, ctx, result)
+        # What stays open in scope is the candidate set (one flag per candidate subject).
+        cursor.execute(
+            f"""SELECT count(*) FROM reports_flag f
+                WHERE f.rule = %(_rule)s AND f.subject_type = %(_stype)s
+                  AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}""",
+            {**keys, **scope_params},
+        )
+        result.candidates = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {DIFF_TABLE}")
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def _apply_diff(cursor, sql, keys, reason_sql, reason_params, ctx, result) -> None:
+    """Open and re-grade the diff's candidates (the rule's full query, reasons and evidence
+    included, evaluated for those subjects only) and close its flags without a candidate."""
+    cursor.execute(
+        f"""
+        WITH old AS (
+            SELECT f.id, f.severity
+            FROM reports_flag f JOIN {DIFF_TABLE} d ON f.id = d.flag_id
+            WHERE d.subject_id IS NOT NULL
+        ), up AS (
+            {_INSERT_FLAGS}
+            FROM ({sql}) AS q
+            WHERE q.subject_id IN (
+                SELECT subject_id FROM {DIFF_TABLE} WHERE subject_id IS NOT NULL)
+            ON CONFLICT (rule, subject_type, subject_id)
+                WHERE state IN {OPEN_STATES_SQL}
+            DO UPDATE SET
+                severity = EXCLUDED.severity,
+                rule_version = EXCLUDED.rule_version,
+                routed_to = EXCLUDED.routed_to,
+                foreigner_id = EXCLUDED.foreigner_id,
+                permit_id = EXCLUDED.permit_id,
+                document_id = EXCLUDED.document_id,
+                sighting_id = EXCLUDED.sighting_id,
+                reason = EXCLUDED.reason,
+                reason_en = EXCLUDED.reason_en,
+                evidence = EXCLUDED.evidence,
+                updated_at = EXCLUDED.updated_at
+            RETURNING reports_flag.id, reports_flag.subject_id, reports_flag.severity,
+                      (xmax = 0) AS inserted
+        )
+        SELECT
+            count(*) FILTER (WHERE up.inserted),
+            count(*) FILTER (WHERE NOT up.inserted AND up.severity > old.severity),
+            count(*) FILTER (WHERE NOT up.inserted),
+            (array_agg(up.subject_id ORDER BY up.subject_id)
+                FILTER (WHERE up.inserted))[1:{SAMPLE_SIZE}]
+        FROM up LEFT JOIN old ON old.id = up.id
+        """,
+        keys,
+    )
+    result.opened, result.escalated, result.regraded, sample = cursor.fetchone()
+    result.opened_sample = sample or []
+    cursor.execute(
+        f"""
+        WITH closed AS (
+            UPDATE reports_flag f
+            SET state = 'closed', closed_at = %s, updated_at = %s,
+                close_reason = {reason_sql}
+            FROM {DIFF_TABLE} d
+            WHERE f.id = d.flag_id AND d.subject_id IS NULL
+            RETURNING f.subject_id
+        )
+        SELECT count(*), (array_agg(subject_id ORDER BY subject_id))[1:{SAMPLE_SIZE}]
+        FROM closed
+        """,
+        [ctx.now, ctx.now, *reason_params],
+    )
+    result.closed, closed_sample = cursor.fetchone()
+    result.closed_sample = closed_sample or []
 
 
 # --- SQL fragments shared by several rules -------------------------------------------------

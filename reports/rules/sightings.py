@@ -308,13 +308,14 @@ class SightingOutsideArea(Rule):
             "window": ctx.settings.outside_area_window_days,
         }
 
-    def flag_scope(self, ctx: RuleContext) -> tuple[str, list]:
+    def flag_scope(self, ctx: RuleContext) -> tuple[str, dict]:
         if ctx.sighting_ids is None:
-            return "TRUE", []
+            return "TRUE", {}
         return (
             """f.subject_id IN (SELECT x.foreigner_id FROM reports_sighting x
-                                WHERE x.id = ANY(%s::bigint[]) AND x.foreigner_id IS NOT NULL)""",
-            [ctx.sighting_ids],
+                                WHERE x.id = ANY(%(_scope_ids)s::bigint[])
+                                  AND x.foreigner_id IS NOT NULL)""",
+            {"_scope_ids": ctx.sighting_ids},
         )
 
     def close_reason(self, ctx: RuleContext) -> tuple[str, list]:
