@@ -44,6 +44,10 @@ from .sightings import (
 )
 
 RULES: dict[str, Rule] = {}
+# How long each rule's last full-scan run took (seconds, in the cache), so that a scan on
+# several connections starts the longest first.
+_SECONDS_KEY = "rules:seconds:"
+_SECONDS_KEPT = 30 * 24 * 3600
 
 
 def rule_register(rule: Rule) -> Rule:
@@ -128,10 +132,11 @@ def rules_run(
     def run_alone(rule: Rule) -> RuleResult:
         started = time.monotonic()
         try:
-            return rule_run(rule, ctx=ctx, dry_run=dry_run)
+            result = rule_run(rule, ctx=ctx, dry_run=dry_run)
         finally:
             db_connections.close_all()  # this thread's connection, not the caller's
-            cache.set(_SECONDS_KEY + rule.code, time.monotonic() - started, _SECONDS_KEPT)
+        cache.set(_SECONDS_KEY + rule.code, time.monotonic() - started, _SECONDS_KEPT)
+        return result
 
     # The longest first (by their last full run; a rule never timed, first of all): the two
     # connections then finish together instead of one running the last long rule alone.
@@ -142,11 +147,6 @@ def rules_run(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rules") as pool:
         done = dict(zip(longest_first, pool.map(run_alone, longest_first), strict=True))
     return [done[r] if r in done else rule_run(r, ctx=ctx, dry_run=dry_run) for r in rules]
-
-
-# How long each rule's last full-scan run took (seconds), to start the longest first.
-_SECONDS_KEY = "rules:seconds:"
-_SECONDS_KEPT = 30 * 24 * 3600
 
 
 __all__ = [
