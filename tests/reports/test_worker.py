@@ -159,6 +159,14 @@ def processes(settings, tmp_path):
         yield procs
     finally:
         procs.stop_all()
+        # A worker killed in the middle of a statement leaves its database session running
+        # until the statement ends; end it, or the test database cannot be dropped at the end
+        # of the run ("being accessed by other users").
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         app.conf.task_always_eager = eager
         with app.connection_for_write() as conn:
             conn.default_channel.queue_delete(queue)
