@@ -249,6 +249,7 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
         # twice the time for half a million unchanged flags.) A flag of another subject type
         # was opened by an earlier version of the rule (overstay was per permit before version
         # 2): it matches nothing and closes, and its successor opens.
+        open_in_scope = f"f.rule = %(_rule)s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}"
         cursor.execute(f"DROP TABLE IF EXISTS {DIFF_TABLE}")
         cursor.execute(
             f"""
@@ -262,8 +263,7 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             FULL JOIN (
                 SELECT f.id, f.subject_type, f.subject_id, f.severity, f.rule_version,
                        f.routed_to, f.foreigner_id, f.permit_id, f.document_id, f.sighting_id
-                FROM reports_flag f
-                WHERE f.rule = %(_rule)s AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}
+                FROM reports_flag f WHERE {open_in_scope}
             ) f ON f.subject_type = c.subject_type AND f.subject_id = c.subject_id
             WHERE c.subject_id IS NULL OR f.id IS NULL
                OR (f.severity, f.rule_version, f.routed_to, f.foreigner_id, f.permit_id,
@@ -278,9 +278,8 @@ def rule_run(rule: Rule, *, ctx: RuleContext, dry_run: bool = False) -> RuleResu
             _apply_diff(cursor, sql, keys, reason_sql, reason_params, ctx, result)
         # What stays open in scope is the candidate set (one flag per candidate subject).
         cursor.execute(
-            f"""SELECT count(*) FROM reports_flag f
-                WHERE f.rule = %(_rule)s AND f.subject_type = %(_stype)s
-                  AND f.state IN {OPEN_STATES_SQL} AND {scope_sql}""",
+            f"SELECT count(*) FROM reports_flag f"
+            f" WHERE {open_in_scope} AND f.subject_type = %(_stype)s",
             {**keys, **scope_params},
         )
         result.candidates = cursor.fetchone()[0]
