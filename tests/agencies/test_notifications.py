@@ -164,6 +164,6 @@ def test_bell_counts_up_to_99_then_shows_99_plus(client, polres_officer):
     client.force_login(polres_officer)
     assert bell_count(client.get(reverse("home"))) == "99"
     send(polres_officer, 2)
-    body = client.get(reverse("home")).content.decode()
-    assert bell_count(client.get(reverse("home"))) == "99+"
-    assert "Lebih dari 99 pemberitahuan belum dibaca" in body
+    response = client.get(reverse("home"))
+    assert bell_count(response) == "99+"
+    assert "Lebih dari 99 pemberitahuan belum dibaca" in response.content.decode()

@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from django.core.cache import cache
+
+import reports.rules as rules_module
 from reports.models import Flag
-from reports.rules import rules_run
+from reports.rules import RULES, rules_run
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -24,3 +27,9 @@ def flag_rows(code: str) -> list[tuple]:
         .order_by("id")
         .values_list("id", "subject_type", "subject_id", "state", "severity", "reason")
     )
+
+
+def rule_times_forget() -> None:
+    """Forget how long each rule's last full scan took (kept in the cache, shared by the tests
+    of one worker): a scan on several connections then takes the rules in registration order."""
+    cache.delete_many([rules_module._SECONDS_KEY + code for code in RULES])

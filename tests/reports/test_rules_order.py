@@ -10,6 +10,8 @@ import reports.rules as rules_module
 from reports.rules import RULES, RuleResult, rules_run
 from reports.rules.base import RuleContext
 
+from .conftest import rule_times_forget
+
 
 @pytest.fixture
 def recorded(monkeypatch):
@@ -23,10 +25,9 @@ def recorded(monkeypatch):
 
     monkeypatch.setattr(rules_module, "rule_run", fake_run)
     monkeypatch.setattr(RuleContext, "build", classmethod(lambda cls, **kw: None))
-    keys = [rules_module._SECONDS_KEY + code for code in RULES]
-    cache.delete_many(keys)
+    rule_times_forget()
     yield started
-    cache.delete_many(keys)
+    rule_times_forget()
 
 
 def independent() -> list[str]:

@@ -33,6 +33,7 @@ from tests.clock import earlier_today
 from tests.factories import ForeignerFactory, StayPermitFactory
 from timpora.celery import app
 
+from .conftest import rule_times_forget
 from .world import EXPECTED, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -288,7 +289,9 @@ def test_worker_killed_mid_scan_then_restarted_leaves_every_flag_exactly_once(
     overstayers(today, OVERSTAYERS)
     expected = {**EXPECTED, "permit.overstay": EXPECTED["permit.overstay"] + OVERSTAYERS}
     # The rules are taken in order — permit.expiring, permit.overstay, document.expired, … —
-    # RULES_SCAN_CONNECTIONS at a time; the rules that read their flags run after them all.
+    # RULES_SCAN_CONNECTIONS at a time (in registration order: no earlier scan's times, which
+    # would put the longest first); the rules that read their flags run after them all.
+    rule_times_forget()
     lock = held_rule_lock("document.expired")
     try:
         worker = processes.worker()
