@@ -17,7 +17,7 @@ from agencies.filtering import PolicyFilterSet, StableOrderingFilter
 from agencies.models import REGION_CODE_RE, region_range_q
 from agencies.validators import validate_date_in_range
 
-from .countries import COUNTRY_CHOICES
+from .countries import COUNTRY_FORM_CHOICES
 from .models import Foreigner, StayPermit, TravelDocument, normalize_document_number
 from .selectors import (
     PERMIT_STATUS_CANCELLED,
@@ -45,7 +45,7 @@ class ForeignerFilterSet(PolicyFilterSet):
     # The API search's name for the same criterion.
     name = django_filters.CharFilter(label=_("Name"), max_length=200, method="filter_name")
     nationality = django_filters.ChoiceFilter(
-        label=_("Nationality"), choices=COUNTRY_CHOICES, method="filter_nationality"
+        label=_("Nationality"), choices=COUNTRY_FORM_CHOICES, method="filter_nationality"
     )
     permit_kind = django_filters.ChoiceFilter(
         label=_("Permit kind"), choices=StayPermit.Kind.choices, method="filter_permit_kind"

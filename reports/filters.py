@@ -14,7 +14,7 @@ from agencies.access import Category
 from agencies.filtering import PolicyFilterSet, StableOrderingFilter
 from agencies.models import REGION_CODE_RE, region_prefix_q
 from agencies.validators import validate_date_in_range
-from foreigners.countries import COUNTRY_CHOICES
+from foreigners.countries import COUNTRY_FORM_CHOICES
 from foreigners.selectors import visible_foreigners
 
 from .models import Flag, Sighting
@@ -66,7 +66,7 @@ class SightingFilterSet(PolicyFilterSet):
     )
     nationality = django_filters.ChoiceFilter(
         label=_("Nationality"),
-        choices=COUNTRY_CHOICES,
+        choices=COUNTRY_FORM_CHOICES,
         method="filter_nationality",
         empty_label=_("Any"),
     )
@@ -138,7 +138,7 @@ class FlagFilterSet(PolicyFilterSet):
     )
     nationality = django_filters.ChoiceFilter(
         label=_("Nationality"),
-        choices=COUNTRY_CHOICES,
+        choices=COUNTRY_FORM_CHOICES,
         method="filter_nationality",
         empty_label=_("Any"),
     )
