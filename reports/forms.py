@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.validators import validate_date_in_range, validate_event_time
-from foreigners.countries import COUNTRY_CHOICES
+from foreigners.countries import COUNTRY_CHOICES, FixedChoices
 from foreigners.forms import RegionChoiceField, kecamatan_choices, regions_in_scope
 from foreigners.models import Foreigner
 
@@ -101,7 +101,7 @@ class SightingForm(forms.Form):
     apparent_nationality = forms.ChoiceField(
         label=_("Apparent nationality"),
         required=False,
-        choices=[("", _("Unknown"))] + list(COUNTRY_CHOICES),
+        choices=FixedChoices([("", _("Unknown")), *COUNTRY_CHOICES]),
     )
     apparent_sex = forms.ChoiceField(
         label=_("Apparent sex"),
