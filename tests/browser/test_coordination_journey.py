@@ -63,8 +63,12 @@ def test_supervisor_meeting_decision_task_acknowledged_by_polres(open_as, region
     phone.get_by_role("button", name="Menu").click()  # the top menu folds away on a phone
     phone.get_by_role("link", name="Tugas", exact=True).click()
     phone.get_by_role("link", name="Periksa WNA di Pasar Lakessi").click()
+    # The task's page has loaded (its button is there) before its width is read: read during
+    # the navigation, the document has no root element yet.
+    acknowledge = phone.get_by_role("button", name="Konfirmasi penerimaan")
+    acknowledge.wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    phone.get_by_role("button", name="Konfirmasi penerimaan").click()
+    acknowledge.click()
     phone.get_by_text("Penerimaan tugas telah dikonfirmasi.").wait_for()
     assert phone.locator("#receipt").is_visible()
     task.refresh_from_db()
