@@ -23,6 +23,8 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
+from .pagination import head_ids, rows_by_ids
+
 PER_PAGE = 50
 # Up to this many expected rows the total is counted exactly.
 EXACT_COUNT_LIMIT = 20_000
@@ -165,9 +167,25 @@ class Sort:
 
 class _EstimatingPaginator(DjangoPaginator):
     """Django's paginator with :func:`total_of` as its count: the API's ``count`` of a million
-    rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope."""
+    rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope. With a
+    ``memo`` (a view with ``head_window``), the first pages are looked for among the head of
+    the table (:func:`agencies.pagination.head_ids`)."""
 
     count_is_estimate = False
+
+    def __init__(self, object_list, per_page, *args, memo: str = "", **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.memo = memo
+
+    def _get_page(self, object_list, number, paginator):
+        if self.memo and isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+            query = object_list.query
+            bottom, top = query.low_mark, query.high_mark
+            whole = self.object_list
+            ids = head_ids(whole, top, memo=self.memo) if top is not None else None
+            if ids is not None:
+                object_list = rows_by_ids(whole, ids[bottom:top])
+        return super()._get_page(object_list, number, paginator)
 
     @cached_property
     def count(self) -> int:
@@ -182,7 +200,19 @@ class EstimatedCountPagination(PageNumberPagination):
     exact up to :data:`EXACT_COUNT_LIMIT` expected rows, estimated above, and
     ``count_is_estimate`` saying which."""
 
-    django_paginator_class = _EstimatingPaginator
+    memo = ""
+
+    def django_paginator_class(self, object_list, per_page):
+        return _EstimatingPaginator(object_list, per_page, memo=self.memo)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view with ``head_window`` names its list (user, path, filters) for head_ids.
+        self.memo = ""
+        if getattr(view, "head_window", False):
+            params = request.query_params.copy()
+            params.pop(self.page_query_param, None)
+            self.memo = f"api:{request.user.pk}:{request.path}:{params.urlencode()}"
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

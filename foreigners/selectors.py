@@ -204,11 +204,18 @@ def permit_status_q(status: str, today: dt.date) -> Q:
 # --- Pagination --------------------------------------------------------------------------------
 
 
-def foreigner_page(qs: QuerySet[Foreigner], *, after: int | None = None, before: int | None = None):
+def foreigner_page(
+    qs: QuerySet[Foreigner],
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    memo: str = "",
+):
     """One page of the foreigner list in (search_name, id) order, or best match first after a
-    name search (keyset, see :mod:`agencies.pagination`)."""
+    name search (keyset, see :mod:`agencies.pagination`; ``memo`` names the list for its
+    head window)."""
     key = NAME_ORDER if NAME_ORDER in qs.query.annotations else "search_name"
-    return keyset_page(qs, key=key, size=PAGE_SIZE, after=after, before=before)
+    return keyset_page(qs, key=key, size=PAGE_SIZE, after=after, before=before, memo=memo)
 
 
 def person_history(foreigner: Foreigner):

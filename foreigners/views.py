@@ -87,15 +87,18 @@ def foreigner_list(request):
     if posted:
         if number_form.is_valid() and not errors:
             number_results = list(qs[:20])
-    elif not errors:
-        page = foreigner_page(
-            qs, after=_cursor(params.get("after")), before=_cursor(params.get("before"))
-        )
-    shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
-    audit_read(request, shown={"foreigner": shown})
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
+    if not posted and not errors:
+        page = foreigner_page(
+            qs,
+            after=_cursor(params.get("after")),
+            before=_cursor(params.get("before")),
+            memo=f"foreigner-list:{request.user.pk}:{query.urlencode()}",
+        )
+    shown = [f.pk for f in number_results or ()] + [f.pk for f in (page.rows if page else ())]
+    audit_read(request, shown={"foreigner": shown})
     return render(
         request,
         "foreigners/foreigner_list.html",
