@@ -13,7 +13,7 @@ import tempfile
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -149,6 +149,21 @@ def camat_ujung(regions):
 def outsider(db):
     """Signed-in account with no officer profile: sees nothing."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with any other session still on it ended (and waited
+    for) before it is dropped at the end of the run. A Celery worker that test_worker.py kills
+    in the middle of a statement leaves its session running until the statement ends, and
+    pg_terminate_backend without a timeout does not wait for the end: the drop then failed now
+    and then with "is being accessed by other users", leaving the database behind."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -162,10 +162,10 @@ def processes(settings, tmp_path):
         procs.stop_all()
         # A worker killed in the middle of a statement leaves its database session running
         # until the statement ends; end it, or the test database cannot be dropped at the end
-        # of the run ("being accessed by other users").
+        # of the run ("being accessed by other users"); wait (up to 10 s) until it has ended.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         app.conf.task_always_eager = eager
