@@ -23,7 +23,7 @@ class Page:
 
 
 # The head of a list looked for among the head of its whole table (head_ids): this many rows
-# per row wanted, at most HEAD_WINDOW_MAX (its cost grows with its size, about 10 µs a row).
+# per row wanted, at most HEAD_WINDOW_MAX (its cost grows with its size, 10–20 µs a row).
 HEAD_WINDOW_PER_ROW = 16
 HEAD_WINDOW_MAX = 1_000
 # A list whose head the window missed skips the window this long (per worker process).

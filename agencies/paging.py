@@ -206,12 +206,14 @@ class EstimatedCountPagination(PageNumberPagination):
         return _EstimatingPaginator(object_list, per_page, memo=self.memo)
 
     def paginate_queryset(self, queryset, request, view=None):
-        # A view with ``head_window`` names its list (user, path, filters) for head_ids.
+        # A view with ``head_window`` names its list (user, path, filters in the URL or the
+        # body of a search) for head_ids.
         self.memo = ""
         if getattr(view, "head_window", False):
             params = request.query_params.copy()
             params.pop(self.page_query_param, None)
-            self.memo = f"api:{request.user.pk}:{request.path}:{params.urlencode()}"
+            body = json.dumps(request.data, sort_keys=True, default=str) if request.data else ""
+            self.memo = f"api:{request.user.pk}:{request.path}:{params.urlencode()}:{body}"
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

@@ -6,6 +6,7 @@ else the table holds."""
 import random
 
 import pytest
+from django.urls import reverse
 
 from agencies import pagination, paging
 from agencies.pagination import head_ids, keyset_page
@@ -162,3 +163,26 @@ def test_the_api_pages_are_the_same_with_the_window(principal, request, client, 
     everyone = list(ordered(user).values_list("pk", flat=True))
     assert [pk for page in windowed for pk in page] == everyone[: sum(map(len, windowed))]
     assert windowed[0]
+
+
+def test_the_api_search_pages_are_the_same_with_the_window(kanim_officer, client, monkeypatch):
+    """The search's criteria are in the body: a miss of one search is remembered for that
+    search only, and every answer is the plain query's."""
+    world(seed=7, n=130)
+    monkeypatch.setattr(pagination, "HEAD_WINDOW_PER_ROW", 2)
+    client.force_login(kanim_officer)
+    url = reverse("api-foreigner-search")
+
+    def ids(body):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    bodies = [{"kecamatan": "73.72.03"}, {"nationality": "CHN"}, {"kecamatan": "73.72.02"}]
+    windowed = [ids(body) for body in bodies]
+    # The kecamatan searches are a fifth and most of the people: the first misses, and the
+    # nationality search (everyone) is still looked for in its window.
+    assert len(pagination._head_misses) == 1
+    monkeypatch.setattr(ForeignerViewSet, "head_window", False)
+    assert windowed == [ids(body) for body in bodies]
+    assert all(windowed)
