@@ -43,7 +43,8 @@ class TestOneGeneratedDataset:
     writes are rolled back after it); the tests below generate their own, in empty tables."""
 
     @pytest.fixture(scope="class")
-    def dataset(self, shared_transaction, django_db_blocker):
+    @classmethod
+    def dataset(cls, shared_transaction, django_db_blocker):
         """Generated once for the class."""
         with django_db_blocker.unblock():
             return generate("--seed", "7", "--workers", "0", "--chunk-size", "64")
