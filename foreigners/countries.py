@@ -2,10 +2,11 @@
 holders), for nationality and issuing-country fields."""
 
 from django.core.exceptions import ValidationError
-from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from agencies.choices import FixedChoices
 
 # Name in English, translated for the interface, which shows the code and the name.
 COUNTRIES: dict[str, Promise] = {
@@ -149,35 +150,11 @@ COUNTRY_CHOICES = sorted(
 )
 
 
-class FixedChoices(BaseChoiceIterator):
-    """Choices that never change, shared by every form field and widget that offers them.
-
-    Django normalises a plain list of choices each time a form field or widget is given it, and
-    deep-copies it with every form instance (each filter set and form of a page copies its
-    fields): for some 250 countries that was about a millisecond of every list page. Django
-    leaves a choice iterator as it is, and these copy as themselves (they are immutable)."""
-
-    def __init__(self, choices):
-        self._choices = tuple(choices)
-
-    def __iter__(self):
-        return iter(self._choices)
-
-    def __len__(self):
-        return len(self._choices)
-
-    def __getitem__(self, index):
-        return self._choices[index]
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-# For forms and filters (model fields keep the plain list, which migrations serialise).
+# For forms and filters (model fields keep the plain list, which migrations serialise); the
+# second with a first, empty choice labelled as a filter's ("Any") or as a form's ("Unknown").
 COUNTRY_FORM_CHOICES = FixedChoices(COUNTRY_CHOICES)
+COUNTRY_ANY_CHOICES = FixedChoices([("", _("Any")), *COUNTRY_CHOICES])
+COUNTRY_UNKNOWN_CHOICES = FixedChoices([("", _("Unknown")), *COUNTRY_CHOICES])
 
 
 def validate_country(value: str) -> None:

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Category, access_for
 from agencies.audit import audit_read, may_see_accesses, record_accesses, shown_rows
+from agencies.choices import FixedSelect
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 
 from . import services
+from .countries import COUNTRY_ANY_CHOICES
 from .filters import ForeignerFilterSet, foreigners_filtered
 from .forms import (
     DocumentForm,
@@ -50,10 +52,12 @@ def _list_form(filterset, user):
     for name in list(form.fields):
         if name not in offered and name not in form.errors:
             form.fields[name].widget = forms.HiddenInput()
-    for name in ("nationality", "permit_kind", "permit_status"):
+    for name in ("permit_kind", "permit_status"):
         if name in form.fields and name in offered:
             field = form.fields[name]
             field.widget = forms.Select(choices=[("", _("Any")), *field.choices[1:]])
+    if "nationality" in form.fields and "nationality" in offered:
+        form.fields["nationality"].widget = FixedSelect(choices=COUNTRY_ANY_CHOICES)
     if "kecamatan" in offered:
         choices = [("", _("Any")), *kecamatan_choices(user)]
         form.fields["kecamatan"].widget = forms.Select(choices=choices)

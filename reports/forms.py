@@ -10,9 +10,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.choices import FixedSelect
 from agencies.models import Region
 from agencies.validators import validate_date_in_range, validate_event_time
-from foreigners.countries import COUNTRY_CHOICES, FixedChoices
+from foreigners.countries import COUNTRY_UNKNOWN_CHOICES
 from foreigners.forms import RegionChoiceField, kecamatan_choices, regions_in_scope
 from foreigners.models import Foreigner
 
@@ -101,7 +102,8 @@ class SightingForm(forms.Form):
     apparent_nationality = forms.ChoiceField(
         label=_("Apparent nationality"),
         required=False,
-        choices=FixedChoices([("", _("Unknown")), *COUNTRY_CHOICES]),
+        choices=COUNTRY_UNKNOWN_CHOICES,
+        widget=FixedSelect,
     )
     apparent_sex = forms.ChoiceField(
         label=_("Apparent sex"),

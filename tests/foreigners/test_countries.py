@@ -3,9 +3,12 @@
 import copy
 
 import pytest
+from django import forms
 from django.urls import reverse
+from django.utils import translation
 
-from foreigners.countries import COUNTRY_CHOICES, COUNTRY_FORM_CHOICES
+from agencies.choices import FixedSelect
+from foreigners.countries import COUNTRY_ANY_CHOICES, COUNTRY_CHOICES, COUNTRY_FORM_CHOICES
 from foreigners.filters import ForeignerFilterSet
 from foreigners.models import Foreigner
 from tests.factories import ForeignerFactory, ResidenceFactory
@@ -46,3 +49,35 @@ def test_list_page_offers_every_country_and_filters_by_one(client, kanim_officer
     assert "Aiko Tanaka" in filtered
     assert "Lena Weber" not in filtered
     assert '<option value="JPN" selected>' in filtered
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("value", ["", "DEU", "XYZ"])
+def test_a_fixed_select_renders_as_djangos_select_does_and_keeps_its_language(language, value):
+    attrs = {"id": "id_nationality", "required": True, "aria-describedby": "help"}
+    with translation.override(language):
+        plain = forms.Select(choices=list(COUNTRY_ANY_CHOICES)).render("nationality", value, attrs)
+        fixed = FixedSelect(choices=COUNTRY_ANY_CHOICES)
+        first = fixed.render("nationality", value, attrs)
+        again = FixedSelect(choices=COUNTRY_ANY_CHOICES).render("nationality", value, attrs)
+    assert first == plain == again
+    assert ("Jerman" in first) == (language == "id")
+    assert ("Germany" in first) == (language == "en")
+    assert ('<option value="DEU" selected>' in first) == (value == "DEU")
+    assert ('<option value="" selected>' in first) == (value == "")
+
+
+def test_a_fixed_select_tells_attributes_and_names_apart():
+    fixed = FixedSelect(choices=COUNTRY_ANY_CHOICES)
+    bare = fixed.render("nationality", "", {"required": True})
+    text = fixed.render("nationality", "", {"required": "True"})
+    other = fixed.render("apparent_nationality", "", {"required": True})
+    assert '<select name="nationality" required>' in bare
+    assert '<select name="nationality" required="True">' in text
+    assert other.startswith('<select name="apparent_nationality"')
+
+
+def test_other_choices_render_as_usual():
+    widget = FixedSelect(choices=[("a", "Alpha"), ("b", "Beta")])
+    assert widget.render("x", "b") == forms.Select(choices=widget.choices).render("x", "b")
+    assert '<option value="b" selected>Beta</option>' in widget.render("x", "b")
