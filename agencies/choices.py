@@ -26,6 +26,13 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self._choices = tuple(choices)
+        self.values = frozenset(
+            str(value)
+            for group_or_value, label in self._choices
+            for value in (
+                [v for v, _label in label] if isinstance(label, (list, tuple)) else [group_or_value]
+            )
+        )
 
     def __iter__(self):
         return iter(self._choices)
@@ -50,18 +57,20 @@ def _attribute(value) -> tuple[str, str]:
 
 class FixedSelect(forms.Select):
     """A ``<select>`` of :class:`FixedChoices`, rendered once per name, selected value,
-    attributes, language and renderer, then served from memory (other choices render as
-    usual). The labels are translated at the first render in each language."""
+    attributes, language and renderer, then served from memory (other choices, and a value
+    that is none of the choices, render as usual: what a user types is never kept). The labels
+    are translated at the first render in each language."""
 
     def render(self, name, value, attrs=None, renderer=None):
         choices = self.choices
-        if not isinstance(choices, FixedChoices):
+        selected = self.format_value(value)
+        if not isinstance(choices, FixedChoices) or not choices.values.issuperset(selected):
             return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
         key = (
             id(choices),
             name,
-            tuple(self.format_value(value)),
+            tuple(selected),
             tuple((k, *_attribute(v)) for k, v in sorted(final.items())),
             get_language(),
             type(renderer),

@@ -67,6 +67,19 @@ def test_a_fixed_select_renders_as_djangos_select_does_and_keeps_its_language(la
     assert ('<option value="" selected>' in first) == (value == "")
 
 
+def test_a_value_that_is_no_choice_is_rendered_but_not_kept(monkeypatch):
+    from agencies import choices
+
+    monkeypatch.setattr(choices, "_rendered", {})
+    fixed = FixedSelect(choices=COUNTRY_ANY_CHOICES)
+    for junk in ("XYZ", "A" * 500, "DEU\u0000"):
+        html = fixed.render("nationality", junk, {})
+        assert html == forms.Select(choices=list(COUNTRY_ANY_CHOICES)).render("nationality", junk)
+    assert choices._rendered == {}
+    fixed.render("nationality", "DEU", {})
+    assert len(choices._rendered) == 1
+
+
 def test_a_fixed_select_tells_attributes_and_names_apart():
     fixed = FixedSelect(choices=COUNTRY_ANY_CHOICES)
     bare = fixed.render("nationality", "", {"required": True})
