@@ -168,8 +168,8 @@ class Sort:
 class _EstimatingPaginator(DjangoPaginator):
     """Django's paginator with :func:`total_of` as its count: the API's ``count`` of a million
     rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope. With a
-    ``memo`` (a view with ``head_window``), the first pages are looked for among the head of
-    the table (:func:`agencies.pagination.head_ids`)."""
+    ``memo`` (a view with ``head_window``), a page whose window fits (the first, at 50 rows) is
+    looked for among the head of the table (:func:`agencies.pagination.head_ids`)."""
 
     count_is_estimate = False
 

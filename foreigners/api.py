@@ -164,7 +164,7 @@ class ForeignerViewSet(RowSharesMixin, AuditedReadMixin, viewsets.ReadOnlyModelV
     serializer_class = ForeignerSerializer
     audit_type = "foreigner"
     throttle_scope = None  # "lookup" on the search action
-    head_window = True  # its first pages: agencies.pagination.head_ids
+    head_window = True  # its first page: agencies.pagination.head_ids
     filter_backends: list = []
 
     def row_shares(self, rows) -> dict:
