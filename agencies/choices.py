@@ -10,7 +10,7 @@ together a few milliseconds of those pages.
 from __future__ import annotations
 
 from django import forms
-from django.utils.choices import BaseChoiceIterator
+from django.utils.choices import BaseChoiceIterator, flatten_choices
 from django.utils.translation import get_language
 
 # Rendered <select>s kept per process (name, value, attributes, language): at most this many.
@@ -26,13 +26,8 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self._choices = tuple(choices)
-        self.values = frozenset(
-            str(value)
-            for group_or_value, label in self._choices
-            for value in (
-                [v for v, _label in label] if isinstance(label, (list, tuple)) else [group_or_value]
-            )
-        )
+        # What FixedSelect may keep a rendering for (the options' values, as rendered).
+        self.values = frozenset(str(value) for value, _label in flatten_choices(self._choices))
 
     def __iter__(self):
         return iter(self._choices)

@@ -182,7 +182,7 @@ class _EstimatingPaginator(DjangoPaginator):
             query = object_list.query
             bottom, top = query.low_mark, query.high_mark
             whole = self.object_list
-            ids = head_ids(whole, top, memo=self.memo) if top is not None else None
+            ids = head_ids(whole, top, memo=self.memo)
             if ids is not None:
                 object_list = rows_by_ids(whole, ids[bottom:top])
         return super()._get_page(object_list, number, paginator)
