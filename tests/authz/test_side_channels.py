@@ -373,6 +373,9 @@ CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+')
 # The access panel's rows of the pass itself: their ids come from a sequence that a rollback does
 # not rewind, their times from the clock (who read, by which route, stays compared).
 AUDIT_ROW = re.compile(rb'(<li data-audit-id=")\d+">[^<\xe2]*')
+# The signed-in user's own name in the top bar: the same on both pages, but its sequence number
+# ("camat-A-18") must not be taken for a record id the comparison blanks out.
+WHO = re.compile(rb'(<span class="who">)[^<]*')
 
 
 def answer(client, method: str, url: str, body) -> tuple[int, bytes]:
@@ -382,7 +385,14 @@ def answer(client, method: str, url: str, body) -> tuple[int, bytes]:
         response = client.post(url, body, content_type="application/json")
     else:
         response = client.post(url, body)
-    return response.status_code, AUDIT_ROW.sub(rb'\1-">', CSRF.sub(rb"\1-", response.content))
+    content = WHO.sub(rb"\1-", CSRF.sub(rb"\1-", response.content))
+    return response.status_code, AUDIT_ROW.sub(rb'\1-">', content)
+
+
+def blank_id(body: bytes, pk: int) -> bytes:
+    """``body`` with the record id ``pk`` as a whole number replaced by ``ID`` (not inside a
+    word or a longer number: an id of 18 must not turn ``/i18n/`` into ``/iIDn/``)."""
+    return re.sub(rb"(?<![0-9A-Za-z])" + str(pk).encode() + rb"(?![0-9A-Za-z])", b"ID", body)
 
 
 def _diff(a: bytes, b: bytes) -> str:
@@ -461,9 +471,8 @@ def test_cursors_and_request_routes_answer_alike_for_invisible_and_missing(regio
         a = answer(client, "GET", route(hidden), None)
         b = answer(client, "GET", route(missing), None)
         assert a[0] == b[0], route(hidden)
-        assert a[1].replace(str(hidden).encode(), b"ID") == b[1].replace(
-            str(missing).encode(), b"ID"
-        ), route(hidden)
+        a_body, b_body = blank_id(a[1], hidden), blank_id(b[1], missing)
+        assert a_body == b_body, f"{route(hidden)}: {_diff(a_body, b_body)}"
     s_away = world.sightings["away"][0].pk
     a = answer(client, "GET", reverse("access-request-new", args=["sighting", s_away]), None)
     assert a[0] == 404
