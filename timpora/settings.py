@@ -194,7 +194,7 @@ def _celery_redis_url(url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "timpora.cache.SharedClientRedisCache",  # one client per pool (timpora/cache.py)
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="timpora"),
         "TIMEOUT": 300,
