@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pghistory
+import pghistory.middleware
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import Resolver404, resolve
 from django.utils.dateparse import parse_date, parse_datetime
 from pghistory.models import Events
 
@@ -360,3 +362,45 @@ def _user_names(rows) -> dict[int, str]:
         return {}
     users = get_user_model().objects.filter(pk__in=ids)
     return {u.pk: (u.get_full_name() or u.get_username()) for u in users}
+
+
+# --- The request's context for the events (user, URL).
+
+
+def writes_no_history(view):
+    """Mark a view whose POST writes no tracked row (a search posted to keep its terms out of
+    URLs, such as the passport-number lookup): :class:`HistoryMiddleware` gives its requests no
+    event context. The context costs a statement per query (pghistory prepends a ``set_config``
+    to each one); a write of a tracked row under a marked view would get an event without the
+    user and URL, so mark only views that write no tracked row (``tests/agencies/test_history``
+    checks that the marked views' POSTs write no event)."""
+    view.writes_no_history = True
+    return view
+
+
+class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
+    """pghistory's middleware (the user and URL of each write's event), except for the POSTs of
+    views marked :func:`writes_no_history`."""
+
+    def __call__(self, request):
+        if request.method == "POST" and _marked(request.path_info):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+def _marked(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return marked_view(match.func)
+
+
+def marked_view(func) -> bool:
+    """Whether a URL's view (or, for a REST framework view set, its POST action) is marked
+    :func:`writes_no_history`."""
+    if getattr(func, "writes_no_history", False):
+        return True
+    cls, actions = getattr(func, "cls", None), getattr(func, "actions", None) or {}
+    action = getattr(cls, actions.get("post", ""), None) if cls is not None else None
+    return bool(getattr(action, "writes_no_history", False))

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from agencies.access import Category
 from agencies.audit import AuditedReadMixin
+from agencies.history import writes_no_history
 from agencies.masking import PolicyMaskedSerializer
 
 from .filters import foreigners_filtered
@@ -190,6 +191,7 @@ class ForeignerViewSet(RowSharesMixin, AuditedReadMixin, viewsets.ReadOnlyModelV
     def get_serializer_class(self):
         return ForeignerDetailSerializer if self.action == "retrieve" else ForeignerSerializer
 
+    @writes_no_history
     @extend_schema(request=ForeignerSearchSerializer, responses=ForeignerSerializer(many=True))
     # Name and passport lookups have their own, lower rate (accounts.throttles.LookupThrottle).
     @action(detail=False, methods=["post"], throttle_scope="lookup")

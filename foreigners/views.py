@@ -19,7 +19,7 @@ from agencies.access import Category, access_for
 from agencies.audit import audit_read, may_see_accesses, record_accesses, shown_rows
 from agencies.choices import FixedSelect
 from agencies.form_errors import form_errors_add
-from agencies.history import timeline
+from agencies.history import timeline, writes_no_history
 
 from . import services
 from .countries import COUNTRY_ANY_CHOICES
@@ -69,6 +69,7 @@ def _cursor(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) <= 18 else None
 
 
+@writes_no_history
 @login_required
 @require_http_methods(["GET", "POST"])
 def foreigner_list(request):

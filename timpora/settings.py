@@ -122,7 +122,7 @@ MIDDLEWARE = [
     # After authentication: writes the one access-log row of a response that showed personal
     # data (agencies.audit), and gives every write's history its user and URL (pghistory).
     "agencies.audit.AuditMiddleware",
-    "pghistory.middleware.HistoryMiddleware",
+    "agencies.history.HistoryMiddleware",  # pghistory's, minus read-only POSTs
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
