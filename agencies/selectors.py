@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from .models import Notification
 from .registry import shareable_records
+from .scope_memo import share_cutoff
 
 
 def notifications_of(user, *, unread: bool = False, kind: str = "") -> QuerySet[Notification]:
@@ -35,7 +35,7 @@ def notifications_unread_count(user) -> int:
 def has_personal_shares(user) -> bool:
     """Whether a live share of any record is made to ``user`` personally (not through the
     agency): one EXISTS per shareable record type."""
-    now = timezone.now()
+    now = share_cutoff()  # as the scope's share test (agencies.scope_memo)
     return any(
         spec.user_perm_model.objects.filter(user_id=user.pk, expires_at__gt=now).exists()
         for spec in shareable_records()

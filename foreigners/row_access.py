@@ -3,16 +3,17 @@ live shares open on that record (DESIGN.md §4.3), as :class:`agencies.access.Ro
 
 A share is a guardian row (user or agency group) carrying the categories it opens and its
 expiry; both are read here in SQL, so approving, narrowing, expiring and revoking show on the
-very next request (nothing of it is cached)."""
+very next request (nothing of it is cached; a share counts until the minute of its expiry,
+as the scope's own test: agencies.scope_memo)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.db.models import Q
-from django.utils import timezone
 
 from agencies.access import Access, RowAccess, access_for
+from agencies.scope_memo import share_cutoff
 
 from .models import ForeignerGroupObjectPermission, ForeignerUserObjectPermission
 
@@ -26,7 +27,7 @@ def shared_categories(
     found: dict[int, set[str]] = {}
     if not ids or access.user_id is None:
         return {}
-    now = timezone.now()
+    now = share_cutoff()  # as the scope's share test (agencies.scope_memo)
     grantee = Q(user_id=access.user_id)
     tables = [(user_model, grantee)]
     if access.group_id is not None:

@@ -32,11 +32,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Concat, LPad
-from django.utils import timezone
 from pghistory.models import Events
 
 from agencies.access import Access, Category, access_for
 from agencies.pagination import keyset_page
+from agencies.scope_memo import scoped, share_cutoff
 
 from .models import (
     NAME_SEARCH_VECTOR,
@@ -60,10 +60,14 @@ PERMIT_STATUS_CANCELLED = "cancelled"
 PERMIT_STATUS_NONE = "none"
 
 
-def share_q(access: Access, user_model, group_model, codename: str) -> Q:
+def share_q(
+    access: Access, user_model, group_model, codename: str, *, cutoff: dt.datetime | None = None
+) -> Q:
     """Rows shared with the user or their agency by a live guardian row (expiry checked in SQL,
-    so a share past its expiry is invisible before the hourly job deletes it)."""
-    now = timezone.now()
+    so a share past its expiry is invisible before the hourly job deletes it). Live means
+    expiring after ``cutoff``, by default :func:`agencies.scope_memo.share_cutoff` (now, rounded
+    up to the minute)."""
+    now = cutoff or share_cutoff()
     live = {"content_object": OuterRef("pk"), "permission__codename": codename}
     q = Q(Exists(user_model.objects.filter(user_id=access.user_id, expires_at__gt=now, **live)))
     if access.group_id is not None:
@@ -73,16 +77,22 @@ def share_q(access: Access, user_model, group_model, codename: str) -> Q:
     return q
 
 
-def foreigner_scope_q(access: Access, *, shares: bool = True) -> Q:
+def foreigner_scope_q(
+    access: Access, *, shares: bool = True, cutoff: dt.datetime | None = None
+) -> Q:
     """The WHERE clause of :func:`visible_foreigners` for an access that reads identity:
     current residence in scope, OR what the registered scope contributors add (reports: a
-    sighting of them in scope), OR a live share."""
+    sighting of them in scope), OR a share live after ``cutoff`` (see :func:`share_q`)."""
     q = access.region_q("residence_region")
     for contributor in scope_contributors():
         q |= contributor(access)
     if shares:
         q |= share_q(
-            access, ForeignerUserObjectPermission, ForeignerGroupObjectPermission, "view_foreigner"
+            access,
+            ForeignerUserObjectPermission,
+            ForeignerGroupObjectPermission,
+            "view_foreigner",
+            cutoff=cutoff,
         )
     return q
 
@@ -95,7 +105,8 @@ def visible_foreigners(
 
     ``shares=False`` leaves shares out: what the user sees by their own scope (who may re-share).
     ``base`` narrows an existing queryset (``Foreigner.objects.….visible_to(user)``). One SQL
-    statement; never filtered row by row in Python.
+    statement; never filtered row by row in Python. Without ``base``, the built queryset is
+    kept for the minute (:mod:`agencies.scope_memo`) and each call gets a clone.
     """
     qs = Foreigner.objects.all() if base is None else base
     access = access_for(user)
@@ -103,7 +114,14 @@ def visible_foreigners(
         return qs.none()
     if access.is_system_admin:
         return qs
-    return qs.filter(foreigner_scope_q(access, shares=shares))
+    if base is not None:
+        return qs.filter(foreigner_scope_q(access, shares=shares))
+    return scoped(
+        "foreigners",
+        access,
+        shares,
+        lambda cutoff: qs.filter(foreigner_scope_q(access, shares=shares, cutoff=cutoff)),
+    )
 
 
 # --- Search ------------------------------------------------------------------------------------

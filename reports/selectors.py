@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies.access import Category, access_for
 from agencies.models import region_range_q
+from agencies.scope_memo import scoped
 from foreigners.selectors import share_q, visible_foreigners
 
 from .models import Flag, Sighting, SightingGroupObjectPermission, SightingUserObjectPermission
@@ -30,6 +31,19 @@ def visible_sightings(
         return qs.none()
     if access.is_system_admin:
         return qs
+    if base is not None:
+        return qs.filter(sighting_scope_q(access, shares=shares))
+    # Built once per access and minute (agencies.scope_memo), a clone per call.
+    return scoped(
+        "sightings",
+        access,
+        shares,
+        lambda cutoff: qs.filter(sighting_scope_q(access, shares=shares, cutoff=cutoff)),
+    )
+
+
+def sighting_scope_q(access, *, shares: bool = True, cutoff=None) -> Q:
+    """The WHERE clause of :func:`visible_sightings` for an access that reads sightings."""
     q = Q(reporting_agency_id=access.agency_id)
     if access.sees_whole(Category.SIGHTING):
         q |= access.region_q("region")
@@ -37,9 +51,13 @@ def visible_sightings(
         q |= access.region_q("region") & Q(activity__in=access.subset(Category.SIGHTING))
     if shares:
         q |= share_q(
-            access, SightingUserObjectPermission, SightingGroupObjectPermission, "view_sighting"
+            access,
+            SightingUserObjectPermission,
+            SightingGroupObjectPermission,
+            "view_sighting",
+            cutoff=cutoff,
         )
-    return qs.filter(q)
+    return q
 
 
 def visible_flags(user, *, base: QuerySet[Flag] | None = None) -> QuerySet[Flag]:
