@@ -190,6 +190,14 @@ class Sighting(models.Model):
             ),
             # sighting.outside_area looks at the past 30 days only.
             models.Index(fields=["observed_at"], name="sighting_observed_idx"),
+            # "Is this sighting in the user's scope" (region, reporting agency, the activity a
+            # policy subset opens), asked by primary key of each flag a scoped read checks:
+            # answered from the index alone.
+            models.Index(
+                fields=["id"],
+                include=["region", "reporting_agency", "activity"],
+                name="sighting_scope_idx",
+            ),
         ]
 
     def __str__(self) -> str:
