@@ -31,9 +31,12 @@ EXACT_COUNT_LIMIT = 20_000
 
 
 def estimated_count(qs: QuerySet) -> int:
-    """PostgreSQL's estimate of how many rows ``qs`` returns (no rows are read)."""
+    """PostgreSQL's estimate of how many rows ``qs`` returns (no rows are read). Only the
+    primary key is selected: annotations the filters do not use and ``select_related`` joins
+    change no row count, and the flag inbox's two visibility annotations each carry a whole
+    scope's subqueries, which Django would otherwise compile again for the estimate."""
     try:
-        sql, params = qs.order_by().query.sql_with_params()
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # qs.none(), or a filter that can match nothing
         return 0
     with connections[qs.db].cursor() as cursor:
