@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
+    parser.add_argument("--callers", action="append", default=[], metavar="PATTERN",
+                        help="also print who calls the functions matching PATTERN")  # fmt: skip
     args = parser.parse_args()
 
     users = Principals(MARK).three(busiest_area())
@@ -67,10 +69,11 @@ def main() -> None:
 
     for _ in range(20):
         request()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.requests):
         request()
     plain = (time.perf_counter() - started) / args.requests * 1000
+    cpu = (time.process_time() - cpu) / args.requests * 1000
 
     profile = cProfile.Profile()
     profile.enable()
@@ -80,7 +83,13 @@ def main() -> None:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats(args.sort).print_stats(args.top)
-    print(f"{args.principal} {args.url}: {plain:.1f} ms per request without the profiler")
+    for pattern in args.callers:
+        stats.print_callers(pattern)
+    print(
+        f"{args.principal} {args.url}: {plain:.1f} ms per request without the profiler "
+        f"({cpu:.1f} ms of this process's CPU)"
+    )
+    print(f"{stats.total_calls / args.requests:,.0f} Python function calls per request")
     print(out.getvalue())
 
 
