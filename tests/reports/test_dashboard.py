@@ -7,6 +7,8 @@ import html
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from agencies.services import share_grant
 from reports.models import Flag
@@ -196,6 +198,7 @@ def test_map_popups_link_to_the_records_each_marker_counts(client, kanim_supervi
     (point,) = config["points"]
     assert point["url"] == reverse("sighting-detail", args=[located.pk])
     assert point["ref"] == located.reference and point["activity"] == "Bekerja"
+    assert point["observed"] == date_format(localtime(located.observed_at), "SHORT_DATETIME_FORMAT")
     assert client.get(point["url"]).status_code == 200
 
 
