@@ -372,8 +372,9 @@ def writes_no_history(view):
     URLs, such as the passport-number lookup): :class:`HistoryMiddleware` gives its requests no
     event context. The context costs a statement per query (pghistory prepends a ``set_config``
     to each one); a write of a tracked row under a marked view would get an event without the
-    user and URL, so mark only views that write no tracked row (``tests/agencies/test_history``
-    checks that the marked views' POSTs write no event)."""
+    user and URL, so mark only views that write no tracked row
+    (``tests/agencies/test_history_context.py`` names the marked views and checks that their
+    POSTs write no event)."""
     view.writes_no_history = True
     return view
 

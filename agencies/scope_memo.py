@@ -7,7 +7,7 @@ page makes four such calls (its flags and sightings each name the person and the
 scope again). The result depends only on the user's :class:`~agencies.access.Access` (its
 every field: the key is its ``repr``), on which variant is asked for (with shares or without)
 and on the moment that decides whether a share is still live. So the queryset is built once
-and each caller gets a clone (``QuerySet._chain()``: filtering a clone never changes the kept
+and each caller gets a clone (``QuerySet.all()``: filtering a clone never changes the kept
 one; Django relabels a queryset used as a subquery on a copy).
 
 **The moment** is :func:`share_cutoff`: now, rounded up to the whole minute. A share is live
@@ -58,7 +58,7 @@ def scoped(kind: str, access, variant, build: Callable[[dt.datetime], QuerySet])
                 if len(_memo) >= MEMO_MAX:
                     _memo.clear()
                 _memo[key] = qs
-    return qs._chain()
+    return qs.all()
 
 
 def forget() -> None:
