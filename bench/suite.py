@@ -341,6 +341,11 @@ class Bench:
             self.side_by_side(row, label, name="")
 
     def side_by_side(self, page: Row, label: str, *, name: str, words: list[str] = ()) -> None:
+        """The hand-written SQL of the page's rows (and, for the list, the ORM query alone), and
+        their ratios to the page. The page, the SQL and the ORM query are timed in alternation
+        (one of each per round, the order rotated): on a machine whose speed drifts within a
+        run, three blocks timed one after another compared a fast minute with a slow one, and
+        the ratios moved by 2× between runs of the same code."""
         user = self.users[label]
         access_forget(user)
         access = access_for(user)
@@ -355,22 +360,31 @@ class Bench:
                 cur.execute(sql, params)
                 return [r[0] for r in cur.fetchall()]
 
-        sql_row = Row("  hand-written SQL", label, samples=timed(run_sql, n, self.args.budget))
+        url = reverse("foreigner-list")
+        client = self.clients[label]
+        calls = {
+            "page": (lambda: client.get(url, {"q": name})) if name else (lambda: client.get(url)),
+            "sql": run_sql,
+        }
+        if not name:
+            visible = find("visible_foreigners", ["foreigners.selectors"])
+            calls["orm"] = lambda: list(
+                visible(user).order_by("search_name", "id")[: PAGE_ROWS + 1]
+            )
+        times = timed_together(calls, n, self.args.budget * len(calls))
+        sql_row = Row("  hand-written SQL", label, samples=times["sql"])
         shown = self.shown_ids(label, name)
         same = shown == run_sql()[:PAGE_ROWS]
         sql_row.note = "same rows as the page" if same else "ROWS DIFFER from the page"
         self.rows.append(sql_row)
+        paired = Row("  page, timed with the SQL", label, samples=times["page"])
+        self.rows.append(paired)
         prefix = "name search" if name else "list"
-        if not name:
-            visible = find("visible_foreigners", ["foreigners.selectors"])
-
-            def orm():
-                return list(visible(user).order_by("search_name", "id")[: PAGE_ROWS + 1])
-
-            orm_row = Row("  ORM query alone", label, samples=timed(orm, n, self.args.budget))
+        if "orm" in times:
+            orm_row = Row("  ORM query alone", label, samples=times["orm"])
             self.rows.append(orm_row)
             self.rows.append(ratio_row("list ORM query ÷ SQL", label, orm_row, sql_row))
-        self.rows.append(ratio_row(f"{prefix} page ÷ SQL", label, page, sql_row))
+        self.rows.append(ratio_row(f"{prefix} page ÷ SQL", label, paired, sql_row))
 
     def shown_ids(self, label: str, name: str) -> list[int]:
         url = reverse("foreigner-list") + (f"?q={name}" if name else "")
@@ -645,6 +659,27 @@ def timed(fn, n: int, budget: float = 60) -> list[float]:
         fn()
         out.append((time.perf_counter() - started) * 1000)
         if started > deadline and len(out) >= MIN_SAMPLES:
+            break
+    return out
+
+
+def timed_together(fns: dict, n: int, budget: float = 60) -> dict[str, list[float]]:
+    """Each of ``fns`` timed ``n`` times in alternation: one call of each per round, the order
+    rotated every round, so that a change of the machine's speed during the run weighs on all
+    of them alike (their ratios compare like with like). Returns name → milliseconds."""
+    names = list(fns)
+    for _ in range(3):
+        for fn in fns.values():
+            fn()
+    out: dict[str, list[float]] = {name: [] for name in names}
+    deadline = time.perf_counter() + budget
+    for i in range(n):
+        shift = i % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            fns[name]()
+            out[name].append((time.perf_counter() - started) * 1000)
+        if time.perf_counter() > deadline and len(out[names[0]]) >= MIN_SAMPLES:
             break
     return out
 
