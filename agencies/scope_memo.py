@@ -24,7 +24,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 MEMO_MAX = 256
@@ -41,7 +41,23 @@ def share_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     return floor if floor == now else floor + dt.timedelta(minutes=1)
 
 
-def scoped(kind: str, access, variant, build: Callable[[dt.datetime], QuerySet]) -> QuerySet:
+def scoped(
+    kind: str, qs: QuerySet, access, scope_q: Callable[..., Q], *, shares: bool, keep: bool
+) -> QuerySet:
+    """``qs.filter(scope_q(access, shares=shares, cutoff=…))``; with ``keep`` (``qs`` is the
+    model's whole table, as ``kind`` names it), a clone of the one built for this access,
+    variant and minute."""
+    if not keep:
+        return qs.filter(scope_q(access, shares=shares))
+    return _kept(
+        kind,
+        access,
+        shares,
+        lambda cutoff: qs.filter(scope_q(access, shares=shares, cutoff=cutoff)),
+    )
+
+
+def _kept(kind: str, access, variant, build: Callable[[dt.datetime], QuerySet]) -> QuerySet:
     """A clone of ``build(cutoff)`` for this access and variant, built once per minute."""
     global _memo_cutoff
     cutoff = share_cutoff()

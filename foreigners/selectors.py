@@ -114,14 +114,7 @@ def visible_foreigners(
         return qs.none()
     if access.is_system_admin:
         return qs
-    if base is not None:
-        return qs.filter(foreigner_scope_q(access, shares=shares))
-    return scoped(
-        "foreigners",
-        access,
-        shares,
-        lambda cutoff: qs.filter(foreigner_scope_q(access, shares=shares, cutoff=cutoff)),
-    )
+    return scoped("foreigners", qs, access, foreigner_scope_q, shares=shares, keep=base is None)
 
 
 # --- Search ------------------------------------------------------------------------------------

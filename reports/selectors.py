@@ -31,15 +31,8 @@ def visible_sightings(
         return qs.none()
     if access.is_system_admin:
         return qs
-    if base is not None:
-        return qs.filter(sighting_scope_q(access, shares=shares))
     # Built once per access and minute (agencies.scope_memo), a clone per call.
-    return scoped(
-        "sightings",
-        access,
-        shares,
-        lambda cutoff: qs.filter(sighting_scope_q(access, shares=shares, cutoff=cutoff)),
-    )
+    return scoped("sightings", qs, access, sighting_scope_q, shares=shares, keep=base is None)
 
 
 def sighting_scope_q(access, *, shares: bool = True, cutoff=None) -> Q:
