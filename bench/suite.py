@@ -649,20 +649,6 @@ class Bench:
             )
 
 
-def timed(fn, n: int, budget: float = 60) -> list[float]:
-    for _ in range(3):
-        fn()
-    out = []
-    deadline = time.perf_counter() + budget
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-        if started > deadline and len(out) >= MIN_SAMPLES:
-            break
-    return out
-
-
 def timed_together(fns: dict, n: int, budget: float = 60) -> dict[str, list[float]]:
     """Each of ``fns`` timed ``n`` times in alternation: one call of each per round, the order
     rotated every round, so that a change of the machine's speed during the run weighs on all
