@@ -32,16 +32,15 @@ def _money(value) -> str:
 def _day(value) -> str:
     """A day of the evidence (ISO text in the JSON: a date, or a moment taken as its WITA day)
     in the reader's language: 31 Des 2026."""
-    if not isinstance(value, str | dt.date):
-        return _day_in.__wrapped__(value, None, "")
+    value = value if isinstance(value, dt.date) else str(value)
     return _day_in(value, get_language(), timezone.get_current_timezone_name())
 
 
 @lru_cache(maxsize=4096)
-def _day_in(value, language: str | None, zone: str) -> str:
+def _day_in(value: dt.date | str, language: str | None, zone: str) -> str:
     # Kept per value, language and time zone: an inbox page formats two days for each of its 50
     # flags, and Django's date_format looks its formats up again for each (about 0.1 ms).
-    moment = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(value)
     if isinstance(moment, dt.datetime):
         moment = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
     return date_format(moment, "j M Y")
