@@ -18,7 +18,9 @@ from django.db.models import Q
 @dataclass(frozen=True)
 class RelatedPanel:
     """``rows(user, foreigner)`` fills the page context key ``name`` for viewers who may read
-    ``category``."""
+    ``category``. ``foreigner`` is always a person the user sees (the person page finds it
+    through ``visible_foreigners``); a panel may rely on that, and must still scope its own
+    rows (a sighting of a visible person is not always visible)."""
 
     name: str
     category: str
