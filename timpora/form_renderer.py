@@ -1,4 +1,4 @@
-"""The form renderer: Django's, with ``<select>`` written in Python.
+"""The form renderer: Django's, with ``<select>`` and ``<input>`` written in Python.
 
 Django renders each ``<option>`` through a template include (about 0.1 ms an option). The
 portal's forms carry long lists — some 250 countries for a nationality, every kelurahan of a
@@ -6,6 +6,12 @@ work area — on list pages, record forms and every form shown again with an err
 alone was most of the page's time. The output is the same markup as Django's templates
 (``django/forms/widgets/select.html``); a widget with its own option template keeps the
 template path.
+
+Every ``<input>`` widget (text, number, date, hidden, …) is three template renders in Django
+(its own template, ``input.html``, ``attrs.html``): about 0.25 ms a field, 2 ms of the list
+page's search form (issue 14). Written here with the same markup; the templates that are
+only ``{% include "django/forms/widgets/input.html" %}`` are listed in ``INPUTS``
+(``tests/timpora/test_form_renderer.py`` renders each both ways).
 """
 
 import html
@@ -16,6 +22,13 @@ from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+INPUTS = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "checkbox", "color", "date", "datetime", "email", "file", "hidden", "input", "number",
+        "password", "search", "tel", "text", "time", "url",
+    )
+)  # fmt: skip
 
 
 def _escaped(value) -> str:
@@ -56,8 +69,19 @@ def _select(widget: dict) -> str:
     )
 
 
+def _input(widget: dict) -> str:
+    """``django/forms/widgets/input.html``: the value only when it is not None."""
+    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    return mark_safe(
+        f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"'
+        f"{value}{_attrs(widget['attrs'])}>"
+    )
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        if template_name in INPUTS:
+            return _input(context["widget"])
         widget = context.get("widget") if template_name == SELECT else None
         if widget is not None and all(
             option.get("template_name") == OPTION
