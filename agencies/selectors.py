@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import Notification
@@ -28,8 +29,22 @@ UNREAD_BADGE_CAP = 99
 def notifications_unread_count(user) -> int:
     """Unread notifications, counted up to ``UNREAD_BADGE_CAP + 1`` (the bell shows "99+"
     then): the bell is on every page, and a supervisor alerted about a first national scan
-    had 147,000 to count each time (23 ms a page). Served by ``notification_unread_idx``."""
-    return notifications_of(user, unread=True)[: UNREAD_BADGE_CAP + 1].count()
+    had 147,000 to count each time (23 ms a page). Served by ``notification_unread_idx``.
+
+    One fixed statement, the same rows as ``notifications_of(user, unread=True)[:100].count()``
+    (``tests/agencies/test_notifications.py``): the ORM builds and compiles that sliced count
+    as a subquery on every page, 0.64 ms of the web worker's CPU against 0.11 ms here."""
+    if user is None or not user.is_authenticated:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(UNREAD_COUNT_SQL, [user.pk, UNREAD_BADGE_CAP + 1])
+        return cursor.fetchone()[0]
+
+
+UNREAD_COUNT_SQL = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "
+    "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS unread"
+)
 
 
 def has_personal_shares(user) -> bool:
