@@ -115,7 +115,8 @@ def _rows_by_id_first(qs: QuerySet, limit: int, *, start: Q | None = None, memo:
     """The first ``limit`` rows of ``qs`` in its order, found as ids first, then read by id.
 
     The ids need only the filter and sort columns, which an index can hold (for the list of a
-    kecamatan: ``foreigner_region_name_idx``, an index-only scan of the region's range), where
+    kecamatan: ``foreigner_region_name_idx``, an index-only scan of the region's range; for a
+    scoped list in name order: ``foreigner_name_order_idx``, walked without the heap), where
     reading whole rows in the same statement visits the heap page of every candidate —
     thousands per kecamatan — to keep 50. The rows are then read by primary key alone: the ids
     are this request's answer of the visible, filtered set (repeating its filters on 50 ids
