@@ -29,6 +29,7 @@ from agencies.access import Category, RowAccess, access_for
 from agencies.audit import audit_read, shown_rows
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
+from agencies.links import url_of_id
 from agencies.paging import Sort, list_page
 from foreigners.forms import kecamatan_choices
 
@@ -122,16 +123,6 @@ def _map_base() -> dict:
     }
 
 
-_ID_MARK = 987654321
-
-
-def _url_of_id(name: str):
-    """``id -> reverse(name, args=[id])`` for a URL whose one argument is an integer id,
-    reversed once."""
-    before, after = reverse(name, args=[_ID_MARK]).split(str(_ID_MARK))
-    return lambda pk: f"{before}{int(pk)}{after}"
-
-
 def _dashboard_map(figures: dict, access) -> dict:
     """The dashboard map's data: the figures' kecamatan markers and sighting points, each
     with the links its popup offers. A link is a read like the figure itself: the people of a
@@ -157,7 +148,7 @@ def _dashboard_map(figures: dict, access) -> dict:
         markers.append({**marker, **links})
     # Hundreds of points: the URL, the activity's label and the date format are looked up once
     # (reverse() and date_format() per point were half of the dashboard's time).
-    detail_url = _url_of_id("sighting-detail")
+    detail_url = url_of_id("sighting-detail")
     activities = {value: str(label) for value, label in Sighting.Activity.choices}
     moment = get_format("SHORT_DATETIME_FORMAT")
     points = [

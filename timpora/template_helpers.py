@@ -1,5 +1,6 @@
 """Template filters every page may use without ``{% load %}`` (``builtins`` in settings):
-numbers and money in the reader's language, dictionary look-ups, JSON for scripts."""
+numbers and money in the reader's language, dictionary look-ups, JSON for scripts, the rows
+of the foreign-nationals table."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils import dateformat
+from django.utils.formats import get_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from agencies.links import url_of_id
 
 register = template.Library()
 
@@ -53,4 +57,28 @@ def json_data(value, element_id: str):
     text = text.replace(">", "\\u003E").replace("<", "\\u003C").replace("&", "\\u0026")
     return format_html(
         '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
+    )
+
+
+@register.filter
+def foreigner_rows(rows):
+    """The ``<tr>`` of each foreign national in ``rows`` for the list's results table: link
+    to the person, sex, date of birth (``SHORT_DATE_FORMAT``), nationality, escaped as the
+    template loop it replaces did. In Python because the list, its searches and the passport
+    lookup each show up to 50 rows: 2–3 ms of template work a page, 0.5 ms here (issue 14)."""
+    detail = url_of_id("foreigner-detail")
+    day = get_format("SHORT_DATE_FORMAT")
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                detail(f.pk),
+                f.full_name,
+                f.get_sex_display(),
+                dateformat.format(f.birth_date, day) if f.birth_date else "",
+                f.get_nationality_display(),
+            )
+            for f in rows
+        ),
     )
