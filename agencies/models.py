@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator, CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from .categories import Category, Level
@@ -35,6 +38,34 @@ def is_region_code(value: str | None) -> bool:
 region_code_validator = RegexValidator(
     REGION_CODE_RE, _("Use a Kemendagri code such as 73, 73.72, 73.72.01 or 73.72.01.1004.")
 )
+
+
+# The label tables of fields with fixed choices, built once per field (ChoiceLabels).
+_choice_labels: dict[models.Field, dict] = {}
+
+
+class ChoiceLabels(models.Model):
+    """``get_FOO_display()`` from a label table built once per field, not once per call.
+
+    Django builds ``dict(make_hashable(field.flatchoices))`` on every call, and hashing each
+    lazy label translates it: the alert inbox's fifty rows cost about a thousand translations
+    for their severity and state labels (issue 14). The table keeps the lazy labels, so the
+    label is still in the reader's language; fields whose choices are computed (a callable)
+    keep Django's way."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        labels = _choice_labels.get(field)
+        if labels is None:
+            if not isinstance(field.choices, (list, tuple, BaseChoiceIterator)) or isinstance(
+                field.choices, CallableChoiceIterator
+            ):
+                return super()._get_FIELD_display(field)
+            labels = _choice_labels[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 def region_code_field(**kwargs) -> models.ForeignKey:

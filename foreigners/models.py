@@ -22,7 +22,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.categories import Category
 from agencies.history import track
-from agencies.models import ShareRowFields, pattern_index, region_code_field
+from agencies.models import ChoiceLabels, ShareRowFields, pattern_index, region_code_field
 from agencies.validators import validate_date_in_range, validate_not_in_future
 
 from .countries import COUNTRY_CHOICES, validate_country
@@ -82,7 +82,7 @@ def coordinates_both_or_neither(prefix: str) -> models.CheckConstraint:
     )
 
 
-class TimestampedModel(models.Model):
+class TimestampedModel(ChoiceLabels):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -13,7 +13,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.categories import Category
 from agencies.history import track
-from agencies.models import Agency, ShareRowFields, pattern_index, region_code_field
+from agencies.models import Agency, ChoiceLabels, ShareRowFields, pattern_index, region_code_field
 from agencies.validators import validate_date_in_range, validate_event_time
 from foreigners.countries import COUNTRY_CHOICES, validate_country
 from foreigners.models import (
@@ -44,7 +44,7 @@ class FlagQuerySet(models.QuerySet):
         return visible_flags(user, base=self)
 
 
-class Sighting(models.Model):
+class Sighting(ChoiceLabels):
     """A report that a foreign national was seen somewhere doing something."""
 
     class Activity(models.TextChoices):
@@ -264,7 +264,7 @@ class SightingPhoto(models.Model):
         return self.image.name
 
 
-class Flag(models.Model):
+class Flag(ChoiceLabels):
     """A finding raised by a rule about one subject (a permit, document, sighting or person).
 
     At most one *open* flag exists per (rule, subject): a partial unique index holds it, so rules
