@@ -6,6 +6,7 @@ through :mod:`reports.services`, bad input re-renders the form with its messages
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,7 +21,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone_name, localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pghistory.models import Events
@@ -123,6 +125,14 @@ def _map_base() -> dict:
     }
 
 
+@lru_cache(maxsize=8192)
+def _moment_text(value, moment: str, language: str | None, zone: str) -> str:
+    """A map point's time in the reader's format, language and time zone. Kept per point: a
+    dashboard's figures (and so its few hundred points) stay the same for up to five minutes
+    of requests, and Django's dateformat took ~15 µs a point (a third of the page)."""
+    return dateformat.format(localtime(value), moment)
+
+
 def _dashboard_map(figures: dict, access) -> dict:
     """The dashboard map's data: the figures' kecamatan markers and sighting points, each
     with the links its popup offers. A link is a read like the figure itself: the people of a
@@ -151,13 +161,14 @@ def _dashboard_map(figures: dict, access) -> dict:
     detail_url = url_of_id("sighting-detail")
     activities = {value: str(label) for value, label in Sighting.Activity.choices}
     moment = get_format("SHORT_DATETIME_FORMAT")
+    language, zone = get_language(), get_current_timezone_name()
     points = [
         {
             "lat": point["lat"],
             "lon": point["lon"],
             "ref": point["ref"],
             "activity": activities.get(point["activity"], point["activity"]),
-            "observed": dateformat.format(localtime(point["observed_at"]), moment),
+            "observed": _moment_text(point["observed_at"], moment, language, zone),
             "url": detail_url(point["id"]),
         }
         for point in figures.get("sighting_points", [])

@@ -6,7 +6,7 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
@@ -200,6 +200,12 @@ def test_map_popups_link_to_the_records_each_marker_counts(client, kanim_supervi
     assert point["ref"] == located.reference and point["activity"] == "Bekerja"
     assert point["observed"] == date_format(localtime(located.observed_at), "SHORT_DATETIME_FORMAT")
     assert client.get(point["url"]).status_code == 200
+    # The same figures read in English: the time in the English format (kept per language).
+    client.cookies["django_language"] = "en"
+    (english,) = _map(figures(client)[1])["points"]
+    with translation.override("en"):
+        observed = date_format(localtime(located.observed_at), "SHORT_DATETIME_FORMAT")
+    assert english["observed"] == observed != point["observed"]
 
 
 def test_map_links_only_what_the_user_may_read(
