@@ -29,10 +29,12 @@ from pghistory.models import Events
 
 from agencies.access import Category, RowAccess, access_for
 from agencies.audit import audit_read, shown_rows
+from agencies.choices import FixedSelect
 from agencies.form_errors import form_errors_add
 from agencies.history import timeline
 from agencies.links import url_of_id
 from agencies.paging import Sort, list_page
+from foreigners.countries import COUNTRY_ANY_CHOICES
 from foreigners.forms import kecamatan_choices
 
 from . import services
@@ -227,6 +229,9 @@ def _filter_form(filterset, user):
     if "kecamatan" in form.fields:
         choices = [("", _("Any")), *kecamatan_choices(user)]
         form.fields["kecamatan"].widget = forms.Select(choices=choices)
+    if "nationality" in form.fields:
+        # The ~250 countries rendered once per value and language, as on the foreigner list.
+        form.fields["nationality"].widget = FixedSelect(choices=COUNTRY_ANY_CHOICES)
     return form
 
 

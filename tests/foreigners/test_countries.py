@@ -1,6 +1,7 @@
 """The country choices of forms and filters: shared, never copied, and still validated."""
 
 import copy
+import re
 
 import pytest
 from django import forms
@@ -94,3 +95,20 @@ def test_other_choices_render_as_usual():
     widget = FixedSelect(choices=[("a", "Alpha"), ("b", "Beta")])
     assert widget.render("x", "b") == forms.Select(choices=widget.choices).render("x", "b")
     assert '<option value="b" selected>Beta</option>' in widget.render("x", "b")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["flag-list", "sighting-list"])
+def test_report_lists_offer_every_country_as_the_foreigner_list_does(client, kanim_officer, route):
+    client.force_login(kanim_officer)
+    for language in ("id", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(reverse(route), {"nationality": "DEU"}).content.decode()
+        select = re.search(r'<select name="nationality"[^>]*>.*?</select>', page, re.S).group(0)
+        with translation.override(language):
+            plain = forms.Select(choices=list(COUNTRY_ANY_CHOICES)).render(
+                "nationality", "DEU", {"id": "id_nationality"}
+            )
+        assert select == plain
+        assert select.count("<option") == len(COUNTRY_CHOICES) + 1
+        assert '<option value="DEU" selected>' in select
