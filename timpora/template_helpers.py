@@ -1,6 +1,6 @@
 """Template filters every page may use without ``{% load %}`` (``builtins`` in settings):
-numbers and money in the reader's language, dictionary look-ups, JSON for scripts, the rows
-of the foreign-nationals table."""
+numbers and money in the reader's language, moments, dictionary look-ups, JSON for scripts,
+the rows of the foreign-nationals table."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from agencies.formats import moment_text
 from agencies.links import url_of_id
 
 register = template.Library()
@@ -58,6 +59,13 @@ def json_data(value, element_id: str):
     return format_html(
         '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
     )
+
+
+@register.filter
+def moment(value) -> str:
+    """``{{ value|moment }}``: ``value|date:"SHORT_DATETIME_FORMAT"``, kept per value, language
+    and time zone (agencies.formats.moment_text)."""
+    return moment_text(value)
 
 
 @register.filter

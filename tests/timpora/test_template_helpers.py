@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import json_script
 from django.utils.translation import gettext_lazy
 
@@ -60,3 +60,19 @@ def test_foreigner_rows_write_what_the_template_loop_wrote(language):
     assert re.sub(r">\s+<", "><", ours) == loop
     assert "&lt;script&gt;" in ours and "O&#x27;Neil &amp; Sons" in ours
     assert ("Jerman" in ours) == (language == "id")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("zone", ["Asia/Makassar", "Asia/Jayapura"])
+def test_moment_writes_what_the_date_filter_writes(language, zone):
+    moments = [
+        dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC),  # the next day in WITA and WIT
+        dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC),
+        None,
+    ]
+    both = Template('{{ v|moment }}|{{ v|date:"SHORT_DATETIME_FORMAT" }}')
+    with translation.override(language), timezone.override(zone):
+        for value in moments:
+            ours, djangos = both.render(Context({"v": value})).split("|")
+            assert ours == djangos, value
+    assert ours == ""  # None
