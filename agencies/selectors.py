@@ -24,6 +24,10 @@ def notifications_of(user, *, unread: bool = False, kind: str = "") -> QuerySet[
 
 # The bell counts unread notifications up to this; above it shows "99+".
 UNREAD_BADGE_CAP = 99
+UNREAD_COUNT_SQL = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "
+    "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS unread"
+)
 
 
 def notifications_unread_count(user) -> int:
@@ -39,12 +43,6 @@ def notifications_unread_count(user) -> int:
     with connection.cursor() as cursor:
         cursor.execute(UNREAD_COUNT_SQL, [user.pk, UNREAD_BADGE_CAP + 1])
         return cursor.fetchone()[0]
-
-
-UNREAD_COUNT_SQL = (
-    f"SELECT count(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "
-    "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS unread"
-)
 
 
 def has_personal_shares(user) -> bool:

@@ -73,7 +73,7 @@ def foreigner_rows(rows):
     """The ``<tr>`` of each foreign national in ``rows`` for the list's results table: link
     to the person, sex, date of birth (``SHORT_DATE_FORMAT``), nationality, escaped as the
     template loop it replaces did. In Python because the list, its searches and the passport
-    lookup each show up to 50 rows: 2–3 ms of template work a page, 0.5 ms here (issue 14)."""
+    lookup each show up to 50 rows: 2–3 ms of template work a page, about 1 ms here (issue 14)."""
     detail = url_of_id("foreigner-detail")
     day = get_format("SHORT_DATE_FORMAT")
     return format_html_join(
