@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.choices import BaseChoiceIterator, CallableChoiceIterator
+from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
@@ -59,9 +59,7 @@ class ChoiceLabels(models.Model):
     def _get_FIELD_display(self, field):
         labels = _choice_labels.get(field)
         if labels is None:
-            if not isinstance(field.choices, (list, tuple, BaseChoiceIterator)) or isinstance(
-                field.choices, CallableChoiceIterator
-            ):
+            if isinstance(field.choices, CallableChoiceIterator):
                 return super()._get_FIELD_display(field)
             labels = _choice_labels[field] = dict(make_hashable(field.flatchoices))
         value = getattr(self, field.attname)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, ngettext
 
+from agencies.formats import moment_text
 from foreigners.models import COUNTRY_LABELS, StayPermit
 
 from .evidence import reason_visible, reasons_readable
@@ -31,19 +31,12 @@ def _money(value) -> str:
 
 def _day(value) -> str:
     """A day of the evidence (ISO text in the JSON: a date, or a moment taken as its WITA day)
-    in the reader's language: 31 Des 2026."""
-    value = value if isinstance(value, dt.date) else str(value)
-    return _day_in(value, get_language(), timezone.get_current_timezone_name())
-
-
-@lru_cache(maxsize=4096)
-def _day_in(value: dt.date | str, language: str | None, zone: str) -> str:
-    # Kept per value, language and time zone: an inbox page formats two days for each of its 50
-    # flags, and Django's date_format looks its formats up again for each (about 0.1 ms).
-    moment = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(value)
+    in the reader's language: 31 Des 2026. The text is kept per day, language and zone
+    (agencies.formats): an inbox page formats two days for each of its 50 flags."""
+    moment = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(str(value))
     if isinstance(moment, dt.datetime):
         moment = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
-    return date_format(moment, "j M Y")
+    return moment_text(moment, "j M Y")
 
 
 _MONEY_KEYS = frozenset({"fine_per_day", "fine_estimate"})
