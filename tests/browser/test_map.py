@@ -153,7 +153,12 @@ def test_supervisor_map_draws_outlines_legend_and_keyboard_markers(
     page.wait_for_selector("#map[data-markers]")
     _tab_to(page, ".sighting-cluster")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#map .sighting-point').length >= 2")
+    # The zoom's end gives the focus back to the map (dashboard-map.js); tabbing before that
+    # could start over from the map half-way (two points were there before the cluster opened).
+    page.wait_for_function(
+        "() => document.activeElement === document.getElementById('map')"
+        " && document.querySelectorAll('#map .sighting-point').length >= 2"
+    )
     first = _tab_to(page, ".sighting-point").get_attribute("title")
     second = _tab_to(page, ".sighting-point", from_map=False).get_attribute("title")
     assert first != second
