@@ -172,7 +172,8 @@ class _EstimatingPaginator(DjangoPaginator):
     """Django's paginator with :func:`total_of` as its count: the API's ``count`` of a million
     rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope. With a
     ``memo`` (a view with ``head_window``), a page whose window fits (the first, at 50 rows) is
-    looked for among the head of the table (:func:`agencies.pagination.head_ids`)."""
+    looked for among the head of the table (:func:`agencies.pagination.head_ids`), and any other
+    page is read as its ids first, then its rows by id (as the HTML list does)."""
 
     count_is_estimate = False
 
@@ -187,7 +188,14 @@ class _EstimatingPaginator(DjangoPaginator):
             whole = self.object_list
             ids = head_ids(whole, top, memo=self.memo)
             if ids is not None:
-                object_list = rows_by_ids(whole, ids[bottom:top])
+                ids = ids[bottom:top]
+            else:
+                # The page's ids first, then its rows by id: the ids need only the filter and
+                # sort columns, which an index holds, where whole rows visit the heap page of
+                # every row the filter passes over (a camat of 43 residents: 830,000 rows of
+                # the name order, 0.63 s, against 0.07 s).
+                ids = list(whole.values_list("pk", flat=True)[bottom:top])
+            object_list = rows_by_ids(whole, ids)
         return super()._get_page(object_list, number, paginator)
 
     @cached_property

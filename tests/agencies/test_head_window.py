@@ -186,3 +186,29 @@ def test_the_api_search_pages_are_the_same_with_the_window(kanim_officer, client
     monkeypatch.setattr(ForeignerViewSet, "head_window", False)
     assert windowed == [ids(body) for body in bodies]
     assert all(windowed)
+
+
+def test_an_api_page_the_window_misses_is_read_as_ids_then_rows_by_id(
+    camat_soreang, client, monkeypatch
+):
+    """A sparse list (the camat's: the window misses) reads the page's ids alone, then the
+    rows by primary key, instead of whole rows along the name order; the page is the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world(seed=8, n=130, hidden=20)
+    client.force_login(camat_soreang)
+    with CaptureQueriesContext(connection) as queries:
+        windowed = client.get("/api/v1/foreigners/").json()
+    rows_query = [q["sql"] for q in queries if 'FROM "foreigners_foreigner"' in q["sql"]]
+    assert any(
+        sql.startswith('SELECT "foreigners_foreigner"."id" AS "pk"')
+        or sql.startswith('SELECT "foreigners_foreigner"."id" FROM')
+        for sql in rows_query
+    ), rows_query
+    assert any('WHERE "foreigners_foreigner"."id" IN (' in sql for sql in rows_query), rows_query
+    monkeypatch.setattr(ForeignerViewSet, "head_window", False)
+    plain = client.get("/api/v1/foreigners/").json()
+    assert [r["id"] for r in windowed["results"]] == [r["id"] for r in plain["results"]]
+    assert windowed["results"] == plain["results"]
+    assert windowed["results"]
