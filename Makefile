@@ -60,7 +60,8 @@ lint: install
 # default: 1 M foreigners, built once and kept in `timpora_bench` by bench/national.py) or small
 # (20,000 foreigners in `timpora_bench_small`). bench_generate times generate_dataset in a scratch
 # database it drops; bench_access and bench_rules measure the access layer and the rules;
-# suite.py prints the one table of issue 14 (it ends with the locust load test, bench/load.py).
+# suite.py prints the one table of issue 14 (it ends with the locust load test, bench/load.py);
+# sparse_scope.py times the working pages of a camat of the smallest kecamatan.
 # BENCH_ARGS go to suite.py (e.g. BENCH_ARGS="--no-load --iterations 50").
 BENCH_SCALE ?= national
 BENCH_ARGS ?=
@@ -84,7 +85,8 @@ bench: install $(VENV)/.bench-installed
 	  && BENCH_URL=$$($(PY) bench/national.py) \
 	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_access.py $(BENCH_ACCESS_ARGS) \
 	  && DATABASE_URL=$$BENCH_URL $(PY) bench/bench_rules.py $(BENCH_RULES_ARGS) \
-	  && DATABASE_URL=$$BENCH_URL $(PY) bench/suite.py $(BENCH_ARGS)'
+	  && DATABASE_URL=$$BENCH_URL $(PY) bench/suite.py $(BENCH_ARGS) \
+	  && DATABASE_URL=$$BENCH_URL $(PY) bench/sparse_scope.py'
 
 # Refresh the catalogs from the code and templates, then compile them (needs GNU gettext). The
 # compiled .mo files are committed, so running the portal or the tests does not need gettext.
