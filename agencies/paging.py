@@ -2,57 +2,37 @@
 access requests, shares, notifications).
 
 Pages are numbered (``?page=N``) with no upper limit; each page costs one query of ``per_page + 1``
-rows. The total is exact while the planner expects few rows and PostgreSQL's own estimate
-(``EXPLAIN``) above :data:`EXACT_COUNT_LIMIT`, where an exact ``count(*)`` over a million rows
-costs more than the page itself; the page says "about" then. Filters and the sort stay in the URL:
-the pager and the sort links keep every other query parameter. The API's page-number pagination
-(:class:`EstimatedCountPagination`) counts the same way.
+rows. Filters and the sort stay in the URL: the pager and the sort links keep every other query
+parameter.
+
+**A total is a read of the list** (DESIGN.md §4): it comes from the rows the reader may see and
+nothing else. On the last page it is the rows up to there (no query). Before it, a list whose
+rows are the reader's own by an indexed key (notifications, the agency's requests and shares:
+``exact_total=True``) counts them; a list scoped row by row by the access policy (alerts,
+sightings, the API's records) says no total: counting a camat's few thousand alerts among 1.4 M
+tests every one of them, and PostgreSQL's estimate (used before) was computed over the whole
+table — 1,032,194 "alerts" for a camat who may see 4,710, a figure that moved with rows the reader
+may not see. The API's lists do the same (:class:`EstimatedCountPagination`): ``count`` is exact
+on the last page and, before it, the rows up to the page plus one, with ``count_is_estimate``
+true (at least that many).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from math import ceil
 from urllib.parse import urlencode
 
-from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 from .pagination import head_ids, rows_by_ids
 
 PER_PAGE = 50
-# Up to this many expected rows the total is counted exactly.
-EXACT_COUNT_LIMIT = 20_000
-
-
-def estimated_count(qs: QuerySet) -> int:
-    """PostgreSQL's estimate of how many rows ``qs`` returns (no rows are read). Only the
-    primary key is selected: annotations the filters do not use and ``select_related`` joins
-    change no row count, and the flag inbox's two visibility annotations each carry a whole
-    scope's subqueries, which Django would otherwise compile again for the estimate."""
-    try:
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # qs.none(), or a filter that can match nothing
-        return 0
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def total_of(qs: QuerySet) -> tuple[int, bool]:
-    """``(total, is_estimate)``: exact when small, PostgreSQL's estimate when large."""
-    estimate = estimated_count(qs)
-    if estimate > EXACT_COUNT_LIMIT:
-        return estimate, True
-    return qs.count(), False
 
 
 def _page_number(value: str | None) -> int:
@@ -67,8 +47,7 @@ class ListPage:
     rows: list
     number: int
     per_page: int
-    total: int
-    total_is_estimate: bool
+    total: int | None  # None: not counted (a policy-scoped list before its last page)
     has_next: bool
     query: QueryDict
 
@@ -98,19 +77,28 @@ class ListPage:
         return self._url(self.number - 1)
 
 
-def list_page(request, qs: QuerySet, *, per_page: int = PER_PAGE) -> ListPage:
-    """Page ``?page=N`` of ``qs`` (already filtered and ordered) with its total."""
+def list_page(
+    request, qs: QuerySet, *, per_page: int = PER_PAGE, exact_total: bool = False
+) -> ListPage:
+    """Page ``?page=N`` of ``qs`` (already filtered and ordered) and its total: counted from the
+    rows on the last page; before it counted by ``count(*)`` only with ``exact_total`` (a list of
+    the reader's own rows by an indexed key), else None (see the module's docstring)."""
     number = _page_number(request.GET.get("page"))
     offset = (number - 1) * per_page
     rows = list(qs[offset : offset + per_page + 1])
-    total, estimate = total_of(qs)
+    has_next = len(rows) > per_page
+    if not has_next and (rows or number == 1):
+        total = offset + len(rows)
+    elif exact_total:
+        total = qs.count()
+    else:
+        total = None
     return ListPage(
         rows=rows[:per_page],
         number=number,
         per_page=per_page,
         total=total,
-        total_is_estimate=estimate,
-        has_next=len(rows) > per_page,
+        has_next=has_next,
         query=request.GET,
     )
 
@@ -169,49 +157,77 @@ class Sort:
 
 
 class _EstimatingPaginator(DjangoPaginator):
-    """Django's paginator with :func:`total_of` as its count: the API's ``count`` of a million
-    rows is PostgreSQL's estimate instead of a ``count(*)`` over the whole scope. With a
-    ``memo`` (a view with ``head_window``), a page whose window fits (the first, at 50 rows) is
-    looked for among the head of the table (:func:`agencies.pagination.head_ids`), and any other
-    page is read as its ids first, then its rows by id (as the HTML list does)."""
+    """Django's paginator without a ``count(*)``: the requested page is read with one row more,
+    and ``count`` is the rows up to it (exact on the last page; else at least that many, and
+    ``count_is_estimate``). With a ``memo`` (a view with ``head_window``), a page whose window
+    fits (the first, at 50 rows) is looked for among the head of the table
+    (:func:`agencies.pagination.head_ids`), and any other page is read as its ids first, then
+    its rows by id (as the HTML list does)."""
 
     count_is_estimate = False
 
     def __init__(self, object_list, per_page, *args, memo: str = "", **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.memo = memo
+        self._seen: int | None = None
 
-    def _get_page(self, object_list, number, paginator):
-        if self.memo and isinstance(object_list, QuerySet) and object_list.query.is_sliced:
-            query = object_list.query
-            bottom, top = query.low_mark, query.high_mark
-            whole = self.object_list
-            ids = head_ids(whole, top, memo=self.memo)
-            if ids is not None:
-                ids = ids[bottom:top]
-            else:
-                # The page's ids first, then its rows by id: the ids need only the filter and
-                # sort columns, which an index holds, where whole rows visit the heap page of
-                # every row the filter passes over (a camat of 43 residents: 830,000 rows of
-                # the name order, 0.63 s, against 0.07 s).
-                ids = list(whole.values_list("pk", flat=True)[bottom:top])
-            object_list = rows_by_ids(whole, ids)
-        return super()._get_page(object_list, number, paginator)
-
-    @cached_property
+    @property
     def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return len(self.object_list)
-        total, self.count_is_estimate = total_of(self.object_list)
-        return total
+        if self._seen is None:  # before a page is read (Django's page() asks first)
+            return 0
+        return self._seen
+
+    @property
+    def num_pages(self) -> int:
+        if self._seen is None:
+            return 1
+        return max(1, ceil(self._seen / self.per_page))
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self._rows(bottom, bottom + self.per_page + 1)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        self._seen = bottom + len(rows)
+        self.count_is_estimate = len(rows) > self.per_page
+        return self._get_page(rows[: self.per_page], number, self)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        whole = self.object_list
+        if not isinstance(whole, QuerySet):
+            return list(whole[bottom:top])
+        if not self.memo:
+            return list(whole[bottom:top])
+        ids = head_ids(whole, top, memo=self.memo)
+        if ids is not None:
+            ids = ids[bottom:top]
+        else:
+            # The page's ids first, then its rows by id: the ids need only the filter and
+            # sort columns, which an index holds, where whole rows visit the heap page of
+            # every row the filter passes over (a camat of 43 residents: 830,000 rows of
+            # the name order, 0.63 s, against 0.07 s).
+            ids = list(whole.values_list("pk", flat=True)[bottom:top])
+        return rows_by_ids(whole, ids)
 
 
 class EstimatedCountPagination(PageNumberPagination):
-    """The API's page-number pagination (``?page=N``, ``PAGE_SIZE`` rows) with the lists' total:
-    exact up to :data:`EXACT_COUNT_LIMIT` expected rows, estimated above, and
-    ``count_is_estimate`` saying which."""
+    """The API's page-number pagination (``?page=N``, ``PAGE_SIZE`` rows): ``count`` is exact on
+    the last page; before it, the rows up to this page plus one, with ``count_is_estimate``
+    true (at least that many: no ``count(*)`` over a policy-scoped list, see the module)."""
 
     memo = ""
+    # "?page=last" needs the count this pagination does not take.
+    last_page_strings = ()
 
     def django_paginator_class(self, object_list, per_page):
         return _EstimatingPaginator(object_list, per_page, memo=self.memo)

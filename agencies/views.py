@@ -223,7 +223,8 @@ def notification_list(request):
     kind = kind if kind in kinds else ""
     sort = Sort.from_request(request, NOTIFICATION_SORTS, default="-created")
     qs = notifications_of(request.user, unread=unread, kind=kind).order_by(*sort.ordering)
-    page = list_page(request, qs)
+    # The reader's own rows by an indexed key: counted exactly (agencies.paging).
+    page = list_page(request, qs, exact_total=True)
     for notification in page.rows:
         notification.kind_label = notification_kind_label(notification.kind)
     return render(

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from agencies import paging
 from agencies.models import Notification
 from agencies.services import access_request_create, access_request_decide, notification_send
 from reports.services import sighting_review
@@ -110,13 +109,16 @@ def test_english_reader_sees_english_labels(client, polres_officer):
     assert "Access request decided" in body and "1–1 of 1" in body
 
 
-def test_a_large_total_is_estimated_and_said_so(client, polres_officer, monkeypatch):
-    send(polres_officer, 3)
-    monkeypatch.setattr(paging, "EXACT_COUNT_LIMIT", 0)
+def test_the_total_of_ones_own_notifications_is_counted_before_the_last_page(
+    client, polres_officer
+):
+    """Notifications are the reader's own rows (by an indexed key): counted exactly, never
+    estimated; an alert list before its last page says no total (tests/reports/test_lists)."""
+    send(polres_officer, 51)
     client.force_login(polres_officer)
     response = client.get(reverse("notification-list"))
-    assert response.context["page"].total_is_estimate
-    assert "dari sekitar" in response.content.decode()
+    assert response.context["page"].total == 51 and response.context["page"].has_next
+    assert "1–50 dari 51" in response.content.decode()
 
 
 def test_the_reporter_is_notified_of_the_review_in_their_language(

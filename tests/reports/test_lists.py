@@ -43,11 +43,35 @@ def test_alert_list_pages_past_100_with_a_total_and_keeps_filters(client, kanim_
     url = reverse("flag-list")
     first = client.get(url, {"severity": "40"})
     body = first.content.decode()
-    assert "1–50 dari 130" in body
+    # Before the last page a list scoped row by row says no total (agencies.paging) …
+    assert '<p class="pager-total" id="list-total">1–50</p>' in body
     assert 'href="?severity=40&amp;page=2"' in body
     pages = [shown_ids(client.get(url, {"severity": "40", "page": n})) for n in (1, 2, 3)]
     assert [len(p) for p in pages] == [50, 50, 30]
     assert len({i for p in pages for i in p}) == 130  # no row twice, none lost
+    # … and the last page counts its way there.
+    last = client.get(url, {"severity": "40", "page": 3}).content.decode()
+    assert "101–130 dari 130" in last and 'rel="next"' not in last
+
+
+def test_alert_totals_come_from_what_the_reader_may_see(client, camat_soreang):
+    """Two worlds that differ only in alerts the camat may not see (people elsewhere) answer
+    the camat the same pages and the same totals, on the first page and on the last."""
+    flags(60, region="73.72.03.1001")
+    client.force_login(camat_soreang)
+    url = reverse("flag-list")
+
+    def answers():
+        pages = [client.get(url, {"page": n}) for n in (1, 2)]
+        return [
+            (shown_ids(page), re.search(r'id="list-total">([^<]*)<', page.content.decode())[1])
+            for page in pages
+        ]
+
+    before = answers()
+    flags(150, region="73.72.02.1001")  # Ujung: not the camat's
+    assert answers() == before
+    assert [total for _, total in before] == ["1–50", "51–60 dari 60"]
 
 
 def test_alert_list_sorts_and_the_sort_link_keeps_the_filter(client, kanim_officer):
