@@ -18,7 +18,7 @@ from foreigners.countries import COUNTRY_FORM_CHOICES
 from foreigners.selectors import visible_foreigners
 
 from .models import Flag, Sighting
-from .selectors import visible_flags, visible_sightings
+from .selectors import sparse_flag_candidates, visible_flags, visible_sightings
 
 C = Category
 REGION_VALIDATORS = [RegexValidator(REGION_CODE_RE, _("Use a Kemendagri code such as 73.72.03."))]
@@ -189,8 +189,14 @@ def sightings_filtered(user, params) -> tuple[QuerySet[Sighting], dict[str, list
 
 
 def flag_filterset(user, params) -> FlagFilterSet:
-    """The filter set over the flags the user sees (a page also shows its form)."""
-    return FlagFilterSet(params, visible_flags(user), user=user)
+    """The filter set over the flags the user sees (a page also shows its form). A small scope
+    names its candidate flags first (:func:`~reports.selectors.sparse_flag_candidates`): the
+    same rows, without walking every flag of the country in the list's order."""
+    qs = visible_flags(user)
+    candidates = sparse_flag_candidates(user)
+    if candidates is not None:
+        qs = qs.filter(pk__in=candidates)
+    return FlagFilterSet(params, qs, user=user)
 
 
 def flags_filtered(user, params) -> tuple[QuerySet[Flag], dict[str, list[str]]]:

@@ -433,6 +433,13 @@ class Flag(ChoiceLabels):
                 & Q(alerted_severity__lt=models.F("severity")),
                 name="flag_alert_pending_idx",
             ),
+            # A sponsor's own flags (no person): what an employment reader of a small scope
+            # adds to its alerts' candidates (reports.selectors.sparse_flag_candidates).
+            models.Index(
+                fields=["id"],
+                condition=Q(subject_type="sponsor", foreigner__isnull=True),
+                name="flag_sponsor_idx",
+            ),
         ]
 
     def __str__(self) -> str:
