@@ -18,7 +18,12 @@ from foreigners.countries import COUNTRY_FORM_CHOICES
 from foreigners.selectors import visible_foreigners
 
 from .models import Flag, Sighting
-from .selectors import sparse_flag_candidates, visible_flags, visible_sightings
+from .selectors import (
+    sparse_flag_candidates,
+    sparse_sighting_candidates,
+    visible_flags,
+    visible_sightings,
+)
 
 C = Category
 REGION_VALIDATORS = [RegexValidator(REGION_CODE_RE, _("Use a Kemendagri code such as 73.72.03."))]
@@ -179,8 +184,14 @@ class FlagFilterSet(PolicyFilterSet):
 
 
 def sighting_filterset(user, params) -> SightingFilterSet:
-    """The filter set over the user's visible sightings (a page also shows its form)."""
-    return SightingFilterSet(params, visible_sightings(user), user=user)
+    """The filter set over the user's visible sightings (a page also shows its form). A small
+    scope names its candidate sightings first
+    (:func:`~reports.selectors.sparse_sighting_candidates`): the same rows."""
+    qs = visible_sightings(user)
+    candidates = sparse_sighting_candidates(user)
+    if candidates is not None:
+        qs = qs.filter(pk__in=candidates)
+    return SightingFilterSet(params, qs, user=user)
 
 
 def sightings_filtered(user, params) -> tuple[QuerySet[Sighting], dict[str, list[str]]]:

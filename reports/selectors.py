@@ -84,34 +84,19 @@ def visible_flags(user, *, base: QuerySet[Flag] | None = None) -> QuerySet[Flag]
 
 
 # A scope with at most this many residents and sightings in its regions (and sightings of its
-# agency) reads its alerts set-first (sparse_flag_candidates).
+# agency) reads its alerts and sightings set-first (sparse_flag_candidates and
+# sparse_sighting_candidates).
 SPARSE_SCOPE_ROWS = 2_000
 
 
-def sparse_flag_candidates(user) -> QuerySet | None:
-    """The ids of a superset of the flags ``user`` may see, built from the scope's few rows, or
-    None when the scope is not sparse (or not made of regions).
-
-    Why: the alert inbox walks the open flags in its order and tests each one's person and
-    sighting against the scope (:func:`visible_flags`). For a dense scope that finds a page in a
-    few thousand tests; a camat of a kecamatan of 43 residents passes over the whole table
-    (1.4 M open flags nationally: 1.5 s warm, 6 s cold). Such a scope instead names the people
-    and sightings it could see — residents and sightings of its regions, people seen there,
-    sightings of its agency, every live share of anyone (a generous superset) — and their flags.
-    The caller keeps :func:`visible_flags`' own test on top (``pk__in`` this), so the rows are
-    exactly the visible ones; this only has to leave none out, which holds while the person
-    scope is residence, the sightings contributor and shares (checked: another registered
-    contributor turns this off) and the sighting scope is region, agency and shares."""
-    access = access_for(user)
+def _sparse(access) -> bool:
+    """Whether ``access`` is a scope of regions holding at most SPARSE_SCOPE_ROWS residents and
+    sightings (with its agency's own sightings). Counted up to the limit from the indexes alone
+    (each region as one range of its index): a dense scope stops at the first count."""
     codes = access.scope_codes
-    if access.is_system_admin or not codes or not access.can_read(Category.FLAG):
-        return None
-    if scope_contributors() != [foreigners_seen_in_scope_q]:
-        return None
-    # Is it small? Counted up to the limit from the indexes alone (each region as one range of
-    # its index; the agency's sightings by theirs): a dense scope stops at the first count.
-    of_agency = Sighting.objects.filter(reporting_agency_id=access.agency_id)
-    counts = [of_agency.values("reporting_agency_id")]
+    if access.is_system_admin or not codes:
+        return False
+    counts = [Sighting.objects.filter(reporting_agency_id=access.agency_id).values("pk")]
     for code in codes:
         counts.append(
             Foreigner.objects.filter(region_range_q("residence_region", code)).values(
@@ -123,25 +108,67 @@ def sparse_flag_candidates(user) -> QuerySet | None:
     for qs in counts:
         rows += qs.order_by()[: SPARSE_SCOPE_ROWS + 1 - rows].count()  # no sort for a count
         if rows > SPARSE_SCOPE_ROWS:
-            return None
-    residents = Foreigner.objects.filter(access.region_q("residence_region"))
-    in_regions = Sighting.objects.filter(access.region_q("region"))
-    people = (
-        residents.values("pk")
-        .union(in_regions.filter(foreigner__isnull=False).values("foreigner_id"))
-        .union(ForeignerUserObjectPermission.objects.values("content_object_id"))
-        .union(ForeignerGroupObjectPermission.objects.values("content_object_id"))
-    )
-    sightings = (
-        in_regions.values("pk")
-        .union(of_agency.values("pk"))
+            return False
+    return True
+
+
+def _sighting_candidates(access) -> QuerySet:
+    """Ids of a superset of the sightings ``access`` may see (:func:`sighting_scope_q`): those
+    of its regions (whatever their activity), of its agency, and every shared one (anyone's)."""
+    return (
+        Sighting.objects.filter(access.region_q("region"))
+        .values("pk")
+        .union(Sighting.objects.filter(reporting_agency_id=access.agency_id).values("pk"))
         .union(SightingUserObjectPermission.objects.values("content_object_id"))
         .union(SightingGroupObjectPermission.objects.values("content_object_id"))
+    )
+
+
+def sparse_sighting_candidates(user) -> QuerySet | None:
+    """The ids of a superset of the sightings ``user`` may see when the scope is small (see
+    :func:`sparse_flag_candidates`), else None. The sighting lists walk the table in
+    observation order testing each sighting; for a camat of a kecamatan of 123 sightings that
+    passed over all 2 M. The caller keeps :func:`visible_sightings`' own test on top."""
+    access = access_for(user)
+    if not access.can_read(Category.SIGHTING) or not _sparse(access):
+        return None
+    return _sighting_candidates(access)
+
+
+def sparse_flag_candidates(user) -> QuerySet | None:
+    """The ids of a superset of the flags ``user`` may see, built from the scope's few rows, or
+    None when the scope is not sparse (or not made of regions).
+
+    Why: the alert inbox walks the open flags in its order and tests each one's person and
+    sighting against the scope (:func:`visible_flags`). For a dense scope that finds a page in a
+    few thousand tests; a camat of a kecamatan of 43 residents passes over the whole table
+    (1.4 M open flags nationally: 2.3 s warm, 15 s cold). Such a scope instead names the people
+    and sightings it could see — residents and sightings of its regions, people seen there,
+    sightings of its agency, every live share of anyone (a generous superset) — and their flags.
+    The caller keeps :func:`visible_flags`' own test on top (``pk__in`` this), so the rows are
+    exactly the visible ones; this only has to leave none out, which holds while the person
+    scope is residence, the sightings contributor and shares (checked: another registered
+    contributor turns this off) and the sighting scope is region, agency and shares."""
+    access = access_for(user)
+    if not access.can_read(Category.FLAG):
+        return None
+    if scope_contributors() != [foreigners_seen_in_scope_q] or not _sparse(access):
+        return None
+    people = (
+        Foreigner.objects.filter(access.region_q("residence_region"))
+        .values("pk")
+        .union(
+            Sighting.objects.filter(access.region_q("region"), foreigner__isnull=False).values(
+                "foreigner_id"
+            )
+        )
+        .union(ForeignerUserObjectPermission.objects.values("content_object_id"))
+        .union(ForeignerGroupObjectPermission.objects.values("content_object_id"))
     )
     candidates = (
         Flag.objects.filter(foreigner_id__in=people)
         .values("pk")
-        .union(Flag.objects.filter(sighting_id__in=sightings).values("pk"))
+        .union(Flag.objects.filter(sighting_id__in=_sighting_candidates(access)).values("pk"))
     )
     if access.can_read(Category.EMPLOYMENT):
         sponsors = Flag.objects.filter(

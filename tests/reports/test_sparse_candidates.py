@@ -1,8 +1,9 @@
-"""reports.selectors.sparse_flag_candidates: a small scope reads its alerts set-first. The
-candidates must leave out no flag the reader may see (the alert list keeps visible_flags' own
-test on top), whoever reads, whatever the flag names: a resident, a person only seen in scope,
-a person or sighting shared with the reader or another agency, a sighting of the reader's own
-agency elsewhere, a sponsor; open or closed. And the alert list answers the same either way."""
+"""reports.selectors.sparse_flag_candidates and sparse_sighting_candidates: a small scope
+reads its alerts and sightings set-first. The candidates must leave out no row the reader may
+see (the lists keep visible_flags' and visible_sightings' own tests on top), whoever reads,
+whatever the row names: a resident, a person only seen in scope, a person or sighting shared
+with the reader or another agency, a sighting of the reader's own agency elsewhere, a sponsor;
+open or closed. And the lists and the API answer the same either way."""
 
 import datetime as dt
 import random
@@ -18,7 +19,12 @@ from agencies.services import share_grant
 from foreigners import registry
 from reports import selectors
 from reports.models import Flag
-from reports.selectors import sparse_flag_candidates, visible_flags
+from reports.selectors import (
+    sparse_flag_candidates,
+    sparse_sighting_candidates,
+    visible_flags,
+    visible_sightings,
+)
 from tests.factories import FlagFactory, ForeignerFactory, SightingFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +102,9 @@ def test_the_candidates_leave_out_no_visible_flag(seed, users):
         assert set(visible_flags(user).filter(pk__in=candidates).values_list("pk", flat=True)) == (
             visible
         ), name
+        seen = set(visible_sightings(user).values_list("pk", flat=True))
+        narrowed = visible_sightings(user).filter(pk__in=sparse_sighting_candidates(user))
+        assert set(narrowed.values_list("pk", flat=True)) == seen, name
     # The scoped principals of the world (every one here but none a whole-country reader).
     assert used == len(PRINCIPALS)
 
@@ -139,3 +148,32 @@ def test_a_scope_too_large_or_another_contributor_walks(users, monkeypatch):
     # A contributor the candidates do not know of could make people visible they leave out.
     monkeypatch.setitem(registry._SCOPE_CONTRIBUTORS, "test.other", lambda access: None)
     assert sparse_flag_candidates(camat) is None
+
+
+@pytest.mark.parametrize("principal", ["camat_soreang", "polres_officer", "kemenag_officer"])
+def test_the_sighting_lists_and_api_answer_the_same_set_first_or_walked(
+    principal, users, client, monkeypatch
+):
+    world(5, users)
+    client.force_login(users[principal])
+    pages = [
+        (reverse("sighting-list"), {}),
+        (reverse("sighting-list"), {"page": "2"}),
+        (reverse("sighting-list"), {"activity": "work"}),
+    ]
+
+    def answers():
+        out = [
+            re.findall(r'href="/laporan/(\d+)/"', client.get(url, query).content.decode())
+            for url, query in pages
+        ]
+        api = client.get("/api/v1/sightings/").json()
+        out.append(([row["id"] for row in api["results"]], api["count"]))
+        return out
+
+    set_first = answers()
+    assert sparse_sighting_candidates(users[principal]) is not None
+    monkeypatch.setattr(selectors, "SPARSE_SCOPE_ROWS", -1)  # every scope walks
+    assert sparse_sighting_candidates(users[principal]) is None
+    assert answers() == set_first
+    assert set_first[0]
