@@ -1,14 +1,13 @@
 """Paging, totals and sorting for the portal's working lists (alerts, review queue, sightings,
 access requests, shares, notifications).
 
-Pages are numbered (``?page=N``) with no upper limit; each page costs one query of ``per_page + 1``
-rows. Filters and the sort stay in the URL: the pager and the sort links keep every other query
+Pages are numbered (``?page=N``, up to :data:`PAGE_MAX`); each page costs one query of
+``per_page + 1`` rows. Filters and the sort stay in the URL: the pager and the sort links keep every other query
 parameter.
 
 **A total is a read of the list** (DESIGN.md §4): it comes from the rows the reader may see and
 nothing else. On the last page it is the rows up to there (no query). Before it, a list whose
-rows are the reader's own by an indexed key (notifications, the agency's requests and shares:
-``exact_total=True``) counts them; a list scoped row by row by the access policy (alerts,
+rows are the reader's own by an indexed key (notifications: ``exact_total=True``) counts them; a list scoped row by row by the access policy (alerts,
 sightings, the API's records) says no total: counting a camat's few thousand alerts among 1.4 M
 tests every one of them, and PostgreSQL's estimate (used before) was computed over the whole
 table — 1,032,194 "alerts" for a camat who may see 4,710, a figure that moved with rows the reader
@@ -33,11 +32,14 @@ from rest_framework.pagination import PageNumberPagination
 from .pagination import head_ids, rows_by_ids
 
 PER_PAGE = 50
+# Beyond this page the offset would not fit PostgreSQL's bigint (and no list is that long):
+# a larger number shows the empty page past the end (the API answers 404).
+PAGE_MAX = 10**9
 
 
 def _page_number(value: str | None) -> int:
     try:
-        return max(1, int(value or 1))
+        return min(max(1, int(value or 1)), PAGE_MAX)
     except ValueError:
         return 1
 
@@ -190,6 +192,8 @@ class _EstimatingPaginator(DjangoPaginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > PAGE_MAX:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -204,9 +208,7 @@ class _EstimatingPaginator(DjangoPaginator):
 
     def _rows(self, bottom: int, top: int) -> list:
         whole = self.object_list
-        if not isinstance(whole, QuerySet):
-            return list(whole[bottom:top])
-        if not self.memo:
+        if not self.memo or not isinstance(whole, QuerySet):
             return list(whole[bottom:top])
         ids = head_ids(whole, top, memo=self.memo)
         if ids is not None:

@@ -96,7 +96,8 @@ def _sparse(access) -> bool:
     codes = access.scope_codes
     if access.is_system_admin or not codes:
         return False
-    counts = [Sighting.objects.filter(reporting_agency_id=access.agency_id).values("pk")]
+    of_agency = Sighting.objects.filter(reporting_agency_id=access.agency_id)
+    counts = [of_agency.values("reporting_agency_id")]  # the agency's index alone
     for code in codes:
         counts.append(
             Foreigner.objects.filter(region_range_q("residence_region", code)).values(

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agencies.models import Notification
 from agencies.paging import list_page
@@ -97,3 +98,17 @@ def test_rows_that_tie_on_the_sort_key_come_in_id_order(ordering, regions):
     qs = Sorting({"ordering": ordering}, Foreigner.objects.all()).qs
     assert qs.query.order_by[-1] == "id"
     assert [p.pk for p in qs] == sorted(p.pk for p in people)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["flag-list", "sighting-list", "notification-list", "api-foreigner-list", "api-flag-list"],
+)
+@pytest.mark.parametrize("page", ["99999999999999999999", "9223372036854775807", "-5", "x"])
+def test_a_page_number_past_any_list_is_refused_cleanly(name, page, client, kanim_officer):
+    """No page number reaches the database as an offset it cannot hold (bigint): an HTML
+    list shows the empty page past its end (a number that is not one: the first page), the API
+    answers 404."""
+    client.force_login(kanim_officer)
+    response = client.get(reverse(name), {"page": page})
+    assert response.status_code == (404 if name.startswith("api-") else 200)
