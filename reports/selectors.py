@@ -94,7 +94,7 @@ def _sparse(access) -> bool:
     sightings (with its agency's own sightings). Counted up to the limit from the indexes alone
     (each region as one range of its index): a dense scope stops at the first count."""
     codes = access.scope_codes
-    if access.is_system_admin or not codes:
+    if access.is_system_admin or not codes or access.agency_id is None:
         return False
     of_agency = Sighting.objects.filter(reporting_agency_id=access.agency_id)
     counts = [of_agency.values("reporting_agency_id")]  # the agency's index alone
@@ -115,7 +115,8 @@ def _sparse(access) -> bool:
 
 def _sighting_candidates(access) -> QuerySet:
     """Ids of a superset of the sightings ``access`` may see (:func:`sighting_scope_q`): those
-    of its regions (whatever their activity), of its agency, and every shared one (anyone's)."""
+    of its regions (whatever their activity), of its agency, and every shared one (anyone's, live
+    or not)."""
     return (
         Sighting.objects.filter(access.region_q("region"))
         .values("pk")
@@ -145,7 +146,7 @@ def sparse_flag_candidates(user) -> QuerySet | None:
     few thousand tests; a camat of a kecamatan of 43 residents passes over the whole table
     (1.4 M open flags nationally: 2.3 s warm, 15 s cold). Such a scope instead names the people
     and sightings it could see — residents and sightings of its regions, people seen there,
-    sightings of its agency, every live share of anyone (a generous superset) — and their flags.
+    sightings of its agency, every share row of anyone (a generous superset) — and their flags.
     The caller keeps :func:`visible_flags`' own test on top (``pk__in`` this), so the rows are
     exactly the visible ones; this only has to leave none out, which holds while the person
     scope is residence, the sightings contributor and shares (checked: another registered
