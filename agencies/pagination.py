@@ -111,8 +111,11 @@ def rows_by_ids(qs: QuerySet, ids: list) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _rows_by_id_first(qs: QuerySet, limit: int, *, start: Q | None = None, memo: str = "") -> list:
-    """The first ``limit`` rows of ``qs`` in its order, found as ids first, then read by id.
+def rows_by_id_first(
+    qs: QuerySet, limit: int, *, offset: int = 0, start: Q | None = None, memo: str = ""
+) -> list:
+    """``limit`` rows of ``qs`` in its order from ``offset``, found as ids first, then read by
+    id (the keyset pages here, the API's numbered pages in :mod:`agencies.paging`).
 
     The ids need only the filter and sort columns, which an index can hold (for the list of a
     kecamatan: ``foreigner_region_name_idx``, an index-only scan of the region's range; for a
@@ -123,9 +126,12 @@ def _rows_by_id_first(qs: QuerySet, limit: int, *, start: Q | None = None, memo:
     let the planner walk the region's range again). Related rows and deferred fields of ``qs``
     are kept; annotations are not (no page shows them). With ``memo``, the ids are first looked
     for among the head of the table (:func:`head_ids`)."""
-    ids = head_ids(qs, limit, start=start, memo=memo) if memo else None
+    stop = offset + limit
+    ids = head_ids(qs, stop, start=start, memo=memo) if memo else None
     if ids is None:
-        ids = list(qs.values_list("pk", flat=True)[:limit])
+        ids = list(qs.values_list("pk", flat=True)[offset:stop])
+    else:
+        ids = ids[offset:]
     return rows_by_ids(qs, ids)
 
 
@@ -157,7 +163,7 @@ def keyset_page(
     elif anchor is not None:
         start = Q(**{f"{key}__lt": anchor}) | Q(**{key: anchor, "id__lt": before})
         qs = qs.filter(start).order_by(f"-{key}", "-id")
-    rows = _rows_by_id_first(qs, size + 1, start=start, memo=memo)
+    rows = rows_by_id_first(qs, size + 1, start=start, memo=memo)
     more = len(rows) > size
     rows = rows[:size]
     if before is not None:

@@ -6,9 +6,11 @@ else the table holds."""
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies import pagination, paging
+from agencies import pagination
 from agencies.pagination import head_ids, keyset_page
 from foreigners.api import ForeignerViewSet
 from foreigners.models import Foreigner
@@ -146,7 +148,7 @@ def test_the_api_pages_are_the_same_with_the_window(principal, request, client, 
         answers.append(head_ids(*args, **kwargs))
         return answers[-1]
 
-    monkeypatch.setattr(paging, "head_ids", spy)
+    monkeypatch.setattr(pagination, "head_ids", spy)  # where rows_by_id_first finds it
     client.force_login(user)
 
     def pages():
@@ -193,9 +195,6 @@ def test_an_api_page_the_window_misses_is_read_as_ids_then_rows_by_id(
 ):
     """A sparse list (the camat's: the window misses) reads the page's ids alone, then the
     rows by primary key, instead of whole rows along the name order; the page is the same."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     world(seed=8, n=130, hidden=20)
     client.force_login(camat_soreang)
     with CaptureQueriesContext(connection) as queries:
